@@ -1,0 +1,20 @@
+import auth from './auth'
+import common from './common'
+
+/**
+ * Every feature keeps its messages in one file here, the three languages side by side, and is
+ * registered below. tests check that every key exists in every language.
+ */
+export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
+
+const features: Catalogue[] = [common, auth]
+
+export const catalogues: Catalogue = {
+  az: Object.assign({}, ...features.map((f) => f.az)),
+  en: Object.assign({}, ...features.map((f) => f.en)),
+  ru: Object.assign({}, ...features.map((f) => f.ru)),
+}
+
+export const featureCatalogues = features
+
+export type MessageKey = string

@@ -1,0 +1,127 @@
+import { AbilityBuilder, createMongoAbility, subject as caslSubject, type MongoAbility } from '@casl/ability'
+
+/**
+ * The one place where permissions are declared (DESIGN.md: declared once, enforced twice). Used by
+ * the server (loaders, actions, list queries through accessibleBy) and by the UI to hide what the
+ * user cannot do. Condition values are strings: compare documents through `asSubject`.
+ */
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'assign' | 'decide' | 'invite' | 'revoke' | 'submit' | 'review' | 'check_in'
+export type SubjectName =
+  | 'all'
+  | 'User'
+  | 'AuthSession'
+  | 'AuditEvent'
+  | 'Outbox'
+  | 'Application'
+  | 'ApplicationDocument'
+  | 'Family'
+  | 'ServiceRequest'
+  | 'Rating'
+  | 'Resource'
+  | 'Slot'
+  | 'Booking'
+  | 'Course'
+  | 'Certificate'
+  | 'Attendance'
+export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>
+
+export type AbilityUser = {
+  _id: unknown
+  roles: readonly string[]
+  lead?: boolean | null
+  familyId?: unknown
+  startupId?: unknown
+  retailerId?: unknown
+  region?: string | null
+  status?: string
+}
+
+const id = (value: unknown) => (value == null ? null : String(value))
+
+export function defineAbilityFor(user: AbilityUser | null): AppAbility {
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility)
+  // anyone, signed in or not
+  can('read', 'Certificate')
+
+  if (!user || user.status === 'disabled') return build()
+  const userId = id(user._id)!
+  const roles = new Set(user.roles)
+
+  // every signed-in user: own account and sessions
+  can(['read', 'update'], 'User', { _id: userId })
+  can(['read', 'delete'], 'AuthSession', { userId })
+  can('create', 'Rating', { raterId: userId })
+  can('read', 'Rating', { raterId: userId })
+
+  if (roles.has('family') || roles.has('shopper')) {
+    can(['create', 'read', 'update', 'submit'], 'Application', { applicantId: userId, kind: 'abad' })
+    can('read', 'ApplicationDocument', { applicantId: userId })
+  }
+  if (roles.has('family') && user.familyId) {
+    const familyId = id(user.familyId)
+    can('read', 'Application', { familyId })
+    can('read', 'ApplicationDocument', { familyId })
+    can(['read', 'update', 'invite'], 'Family', { _id: familyId })
+    can(['create', 'read'], 'ServiceRequest', { familyId })
+    can(['create', 'read', 'delete'], 'Booking', { 'holder.id': familyId })
+    can('read', ['Slot', 'Resource', 'Course'])
+  }
+
+  if (roles.has('case_manager')) {
+    // a case manager sees their own region; a lead sees every region
+    const regional: Record<string, string> = user.lead || !user.region ? {} : { region: user.region }
+    can(['read', 'update', 'decide'], 'Application', { kind: 'abad', status: { $ne: 'draft' }, ...regional })
+    can('read', 'ApplicationDocument', { kind: 'abad', ...regional })
+    can('read', 'Family', regional)
+    can(['read', 'update'], 'ServiceRequest', {})
+    can('assign', 'Application', user.lead ? { kind: 'abad' } : { kind: 'abad', ...regional })
+    can('read', 'Rating')
+    can('read', 'AuditEvent')
+  }
+  if (roles.has('trainer')) {
+    can('read', ['Course', 'Resource', 'Slot', 'Booking', 'Family'])
+    can(['update', 'check_in'], 'Slot', { staffId: userId })
+    can(['read', 'update'], 'Attendance', { staffId: userId })
+    can('create', 'Certificate')
+  }
+  if (roles.has('technician')) {
+    can('read', ['Resource', 'Slot', 'Booking', 'Family'])
+    can(['update', 'check_in'], 'Slot', { staffId: userId })
+  }
+  if (roles.has('designer')) can('read', 'Family')
+  if (roles.has('sales_manager')) {
+    can('read', 'Family')
+    can(['read', 'update'], 'ServiceRequest', { kind: 'marketing' })
+  }
+  if (roles.has('programme_manager')) {
+    can(['read', 'update', 'decide', 'assign'], 'Application', { kind: 'innoland', status: { $ne: 'draft' } })
+    can('manage', ['Resource', 'Slot'])
+  }
+  if (roles.has('case_manager') || roles.has('trainer') || roles.has('programme_manager')) {
+    can('manage', ['Course', 'Resource', 'Slot', 'Booking'])
+    can(['create', 'revoke'], 'Certificate')
+  }
+
+  if (roles.has('admin')) {
+    can('manage', 'all')
+  }
+  // nobody edits the trail
+  cannot(['update', 'delete'], 'AuditEvent')
+  return build()
+}
+
+/** A document as a CASL subject: ObjectIds become strings so conditions written with strings match. */
+export function asSubject<T extends Record<string, unknown>>(type: Exclude<SubjectName, 'all'>, doc: T) {
+  return caslSubject(type, normaliseIds(doc) as Record<string, unknown>)
+}
+
+function normaliseIds(value: unknown, depth = 0): unknown {
+  if (value == null || typeof value !== 'object') return value
+  if (value instanceof Date) return value
+  if ('_bsontype' in value && (value as { _bsontype: string })._bsontype === 'ObjectId') return String(value)
+  if (depth > 3) return value
+  if (Array.isArray(value)) return value.map((item) => normaliseIds(item, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) out[key] = normaliseIds(item, depth + 1)
+  return out
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod'
+
+/**
+ * All configuration, read and validated once. Every variable has an offline default so a new
+ * machine runs everything with no keys at all; production insists on the secrets.
+ */
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    APP_URL: z.string().url().optional(),
+    MONGODB_URI: z.string().optional(),
+    SESSION_SECRET: z.string().min(16).optional(),
+    SMTP_URL: z.string().optional(),
+    MAIL_FROM: z.string().default('ABAD · INNOLAND <no-reply@abad.local>'),
+    STRIPE_SECRET_KEY: z.string().optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().optional(),
+    CLOUDINARY_URL: z.string().optional(),
+    DATA_DIR: z.string().default('.data'),
+    UPLOAD_MAX_MB: z.coerce.number().positive().default(10),
+    LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+    LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'SESSION_SECRET (at least 16 characters) is required in production',
+      })
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY' })
+    }
+  })
+
+export type Env = z.infer<typeof EnvSchema>
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source)
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  return result.data
+}
+
+let cached: Env | undefined
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env)
+  return cached
+}
+
+/** Outside production a fixed development secret keeps sessions valid across restarts. */
+export function sessionSecret() {
+  return getEnv().SESSION_SECRET ?? 'dev-only-secret-not-for-production'
+}

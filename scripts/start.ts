@@ -1,0 +1,3 @@
+import { boot } from './lib/boot'
+
+await boot('production')
