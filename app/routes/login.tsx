@@ -44,7 +44,7 @@ export default function LoginPage() {
   return (
     <div className="narrow">
       <h1>{t('auth.login.title')}</h1>
-      <Form method="post" noValidate className="stack" aria-describedby={actionData?.formError ? 'login-error' : undefined}>
+      <Form id="login-form" method="post" noValidate className="stack" aria-describedby={actionData?.formError ? 'login-error' : undefined}>
         {actionData?.formError ? (
           <p id="login-error" role="alert" className="form-error">
             {actionData.formError}
