@@ -129,9 +129,20 @@ export async function verifyLogin(email: string, password: string) {
 }
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$6IN0QSaCForQ+v2mH/dlyw$wa0nzthAq9IaoBYuOq6dCSxrY8JSbMCacfnlsR+bzZU'
 
+/** Sets a new password; an invited account becomes active, a disabled one stays disabled. */
 export async function setPassword(userId: Types.ObjectId | string, password: string, actor: Actor) {
-  await UserModel.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(password), status: 'active' } })
-  await recordAudit({ actor, action: 'user.password_changed', subject: { type: 'User', id: String(userId) } })
+  const passwordHash = await hashPassword(password)
+  const changed = await UserModel.updateOne({ _id: userId }, { $set: { passwordHash } })
+  if (changed.matchedCount === 0) return null
+  // conditional, so a disabled account is never re-enabled by a password change
+  const activated = await UserModel.updateOne({ _id: userId, status: 'invited' }, { $set: { status: 'active' } })
+  await recordAudit({
+    actor,
+    action: 'user.password_changed',
+    subject: { type: 'User', id: String(userId) },
+    ...(activated.modifiedCount ? { before: { status: 'invited' }, after: { status: 'active' } } : {}),
+  })
+  return activated.modifiedCount ? 'activated' : 'changed'
 }
 
 export async function updateProfile(
@@ -175,15 +186,19 @@ export async function setUserStatus(userId: string, status: 'active' | 'disabled
   return status
 }
 
-export async function markEmailVerified(userId: Types.ObjectId | string) {
-  await UserModel.updateOne({ _id: userId, emailVerifiedAt: null }, { $set: { emailVerifiedAt: new Date() } })
+export async function markEmailVerified(userId: Types.ObjectId | string, actor: Actor = null) {
+  const result = await UserModel.updateOne({ _id: userId, emailVerifiedAt: null }, { $set: { emailVerifiedAt: new Date() } })
+  if (result.modifiedCount) await recordAudit({ actor: actor ?? { _id: userId }, action: 'user.email_verified', subject: { type: 'User', id: String(userId) } })
+  return result.modifiedCount === 1
 }
 
 function escapeRegex(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-export async function listUsers({ q, role, status, page = 1, perPage = 20, sort = 'createdAt', dir = -1 }: {
+export async function listUsers({ q, role, status, page = 1, perPage = 20, sort = 'createdAt', dir = -1, scope }: {
+  /** the caller's permission filter (`accessibleBy(ability, 'read').ofType('User')`) */
+  scope?: Record<string, unknown>
   q?: string
   role?: Role
   status?: string
@@ -192,7 +207,7 @@ export async function listUsers({ q, role, status, page = 1, perPage = 20, sort 
   sort?: 'createdAt' | 'name' | 'email'
   dir?: 1 | -1
 }) {
-  const and: Record<string, unknown>[] = []
+  const and: Record<string, unknown>[] = scope ? [scope] : []
   if (q) and.push({ $or: [{ email: { $regex: escapeRegex(q), $options: 'i' } }, { name: { $regex: escapeRegex(q), $options: 'i' } }] })
   if (role) and.push({ roles: role })
   if (status) and.push({ status })

@@ -11,6 +11,8 @@ export type SubjectName =
   | 'User'
   | 'AuthSession'
   | 'AuditEvent'
+  /** the whole trail across every subject (the admin page), as opposed to one record's history */
+  | 'AuditTrail'
   | 'Outbox'
   | 'Application'
   | 'ApplicationDocument'
@@ -48,7 +50,9 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
   const roles = new Set(user.roles)
 
   // every signed-in user: own account and sessions
-  can(['read', 'update'], 'User', { _id: userId })
+  can('read', 'User', { _id: userId })
+  // own profile only: roles, status and lead are for admins
+  can('update', 'User', ['name', 'phone', 'locale'], { _id: userId })
   can(['read', 'delete'], 'AuthSession', { userId })
   can('create', 'Rating', { raterId: userId })
   can('read', 'Rating', { raterId: userId })
