@@ -21,6 +21,10 @@ const EnvSchema = z
     UPLOAD_MAX_MB: z.coerce.number().positive().default(10),
     LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+    /** working days (Mon–Fri) from submission to a decision on an ABAD application */
+    APPLICATION_DECISION_DAYS: z.coerce.number().int().positive().default(10),
+    /** working days from a support-service request to its close */
+    SERVICE_TARGET_DAYS: z.coerce.number().int().positive().default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
