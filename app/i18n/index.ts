@@ -1,3 +1,5 @@
+import account from './account'
+import admin from './admin'
 import auth from './auth'
 import common from './common'
 
@@ -7,7 +9,7 @@ import common from './common'
  */
 export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
 
-const features: Catalogue[] = [common, auth]
+const features: Catalogue[] = [common, auth, account, admin]
 
 export const catalogues: Catalogue = {
   az: Object.assign({}, ...features.map((f) => f.az)),
