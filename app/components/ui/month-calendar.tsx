@@ -1,0 +1,104 @@
+import { Link } from '@remix-run/react'
+import { formatDate, useLocale, useT } from '#app/utils/i18n'
+import { dayKeyToDate, monthGrid, type DayKey } from './calendar'
+import { cx } from './cx'
+
+export type MonthCalendarProps = {
+  year: number
+  /** 1–12 */
+  month: number
+  /** Number of things per day (`YYYY-MM-DD` → count); days without an entry show nothing. */
+  counts?: Readonly<Record<DayKey, number>>
+  /** Where a day links to (e.g. that day's week view); no link when undefined. */
+  hrefFor?: (day: DayKey) => string | undefined
+  /** The spoken text of a count ("3 sessions"); defaults to "Count: 3". */
+  countLabel?: (count: number) => string
+  today?: DayKey
+  prevHref?: string
+  nextHref?: string
+}
+
+const MONDAY = '2024-01-01'
+
+/** A month as a table: weekday columns from Monday, each day with its count. */
+export function MonthCalendar({ year, month, counts = {}, hrefFor, countLabel, today, prevHref, nextHref }: MonthCalendarProps) {
+  const t = useT()
+  const locale = useLocale()
+  const weeks = monthGrid(year, month)
+  const title = formatDate(new Date(Date.UTC(year, month - 1, 15)), locale, { month: 'long', year: 'numeric' }, 'UTC')
+  const weekdays = Array.from({ length: 7 }, (_, i) => {
+    const date = dayKeyToDate(MONDAY)
+    date.setUTCDate(date.getUTCDate() + i)
+    return {
+      short: formatDate(date, locale, { weekday: 'short' }, 'UTC'),
+      long: formatDate(date, locale, { weekday: 'long' }, 'UTC'),
+    }
+  })
+  const spoken = countLabel ?? ((count: number) => t('ui.calendar.count', { count }))
+  return (
+    <div className="month-calendar">
+      {prevHref || nextHref ? (
+        <div className="calendar-nav">
+          {prevHref ? (
+            <Link to={prevHref} className="button button-secondary button-small" preventScrollReset>
+              <span aria-hidden="true">← </span>
+              {t('ui.calendar.prevMonth')}
+            </Link>
+          ) : null}
+          {nextHref ? (
+            <Link to={nextHref} className="button button-secondary button-small" preventScrollReset>
+              {t('ui.calendar.nextMonth')}
+              <span aria-hidden="true"> →</span>
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+      <table className="month-grid">
+        <caption>{title}</caption>
+        <thead>
+          <tr>
+            {weekdays.map((weekday) => (
+              <th key={weekday.long} scope="col" abbr={weekday.long}>
+                {weekday.short}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {weeks.map((week) => (
+            <tr key={week[0].day}>
+              {week.map(({ day, inMonth }) => {
+                const count = counts[day] ?? 0
+                const href = inMonth ? hrefFor?.(day) : undefined
+                const content = (
+                  <>
+                    <time className="month-day-number" dateTime={day}>
+                      {Number(day.slice(8))}
+                    </time>
+                    {inMonth && count > 0 ? (
+                      <span className="month-count">
+                        <span aria-hidden="true">{count}</span>
+                        <span className="visually-hidden">{spoken(count)}</span>
+                      </span>
+                    ) : null}
+                  </>
+                )
+                return (
+                  <td key={day} className={cx(!inMonth && 'is-outside', day === today && 'is-today', count > 0 && inMonth && 'has-count')} aria-current={day === today ? 'date' : undefined}>
+                    {href ? (
+                      <Link to={href} className="month-day">
+                        {content}
+                      </Link>
+                    ) : (
+                      <span className="month-day">{content}</span>
+                    )}
+                  </td>
+                )
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
