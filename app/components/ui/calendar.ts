@@ -94,6 +94,27 @@ export function shiftMonth(year: number, month: number, by: number) {
   return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1 }
 }
 
+export type Timed = { start: Date | string; end: Date | string }
+
+/**
+ * Items of the given days with their minutes in the zone, in order; a slot running past midnight
+ * ends at 24:00 on its first day, and a zero-length one still gets a visible quarter-hour.
+ */
+export function groupByDay<T extends Timed>(items: readonly T[], days: readonly DayKey[], timeZone: string) {
+  const byDay = new Map<DayKey, Array<T & { startMin: number; endMin: number }>>(days.map((day) => [day, []]))
+  for (const item of items) {
+    const day = dayKey(item.start, timeZone)
+    const list = byDay.get(day)
+    if (!list) continue
+    const startMin = minutesIntoDay(item.start, timeZone)
+    const sameDay = dayKey(item.end, timeZone) === day
+    const endMin = sameDay ? Math.max(startMin + 15, minutesIntoDay(item.end, timeZone)) : 24 * 60
+    list.push({ ...item, startMin, endMin })
+  }
+  for (const list of byDay.values()) list.sort((a, b) => a.startMin - b.startMin)
+  return byDay
+}
+
 export type TimedItem = { start: number; end: number }
 export type Placed<T> = T & { lane: number; lanes: number }
 

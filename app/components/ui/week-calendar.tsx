@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react'
 import type { CSSProperties, ReactNode } from 'react'
 import { formatDate, PLACE_TIME_ZONE, useLocale, useT } from '#app/utils/i18n'
-import { dayKey, dayKeyToDate, minutesIntoDay, placeInLanes, type DayKey } from './calendar'
+import { dayKeyToDate, groupByDay, placeInLanes, type DayKey } from './calendar'
 import { cx } from './cx'
 
 export type CalendarItem = {
@@ -34,24 +34,6 @@ export type WeekCalendarProps = {
   headingLevel?: 2 | 3
 }
 
-type Positioned = CalendarItem & { startMin: number; endMin: number }
-
-/** Groups items by day with their minutes in the zone; a slot running past midnight ends at 24:00. */
-export function itemsByDay(items: readonly CalendarItem[], days: readonly DayKey[], timeZone: string) {
-  const byDay = new Map<DayKey, Positioned[]>(days.map((day) => [day, []]))
-  for (const item of items) {
-    const day = dayKey(item.start, timeZone)
-    const list = byDay.get(day)
-    if (!list) continue
-    const startMin = minutesIntoDay(item.start, timeZone)
-    const sameDay = dayKey(item.end, timeZone) === day
-    const endMin = sameDay ? Math.max(startMin + 15, minutesIntoDay(item.end, timeZone)) : 24 * 60
-    list.push({ ...item, startMin, endMin })
-  }
-  for (const list of byDay.values()) list.sort((a, b) => a.startMin - b.startMin)
-  return byDay
-}
-
 /**
  * A week of time slots. On a wide screen it is a grid (hours down, days across, overlapping slots
  * side by side); on a phone the same list reads as days, one under another. One DOM for both, so
@@ -71,7 +53,7 @@ export function WeekCalendar({
 }: WeekCalendarProps) {
   const t = useT()
   const locale = useLocale()
-  const byDay = itemsByDay(items, days, timeZone)
+  const byDay = groupByDay(items, days, timeZone)
   let first = startHour * 60
   let last = endHour * 60
   for (const list of byDay.values())
