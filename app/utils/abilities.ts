@@ -66,7 +66,8 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
     can('read', 'Application', { familyId })
     can('read', 'ApplicationDocument', { familyId })
     can(['read', 'update', 'invite'], 'Family', { _id: familyId })
-    can(['create', 'read'], 'ServiceRequest', { familyId })
+    // update: write on its own requests (messages, files) and withdraw them
+    can(['create', 'read', 'update'], 'ServiceRequest', { familyId })
     can(['create', 'read', 'delete'], 'Booking', { 'holder.id': familyId })
     can('read', ['Slot', 'Resource', 'Course'])
   }
@@ -75,9 +76,12 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
     // a case manager sees their own region; a lead sees every region
     const regional: Record<string, string> = user.lead || !user.region ? {} : { region: user.region }
     can(['read', 'update', 'decide'], 'Application', { kind: 'abad', status: { $ne: 'draft' }, ...regional })
-    can('read', 'ApplicationDocument', { kind: 'abad', ...regional })
+    can('read', 'ApplicationDocument', { kind: 'abad', status: { $ne: 'draft' }, ...regional })
     can('read', 'Family', regional)
-    can(['read', 'update'], 'ServiceRequest', {})
+    // support services: case managers handle business plans, accounting and legal help (marketing is sales)
+    can('read', 'ServiceRequest', regional)
+    can('update', 'ServiceRequest', { kind: { $in: ['business_plan', 'accounting', 'legal'] }, ...regional })
+    if (user.lead) can('assign', 'ServiceRequest', { kind: { $in: ['business_plan', 'accounting', 'legal'] } })
     can('assign', 'Application', user.lead ? { kind: 'abad' } : { kind: 'abad', ...regional })
     can('read', 'Rating')
     can('read', 'AuditEvent')
@@ -96,6 +100,7 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
   if (roles.has('sales_manager')) {
     can('read', 'Family')
     can(['read', 'update'], 'ServiceRequest', { kind: 'marketing' })
+    if (user.lead) can('assign', 'ServiceRequest', { kind: 'marketing' })
   }
   if (roles.has('programme_manager')) {
     can(['read', 'update', 'decide', 'assign'], 'Application', { kind: 'innoland', status: { $ne: 'draft' } })
