@@ -47,25 +47,29 @@ export async function recordAudit(input: {
 }
 
 export async function listAuditEvents({
+  scope,
   subjectType,
   subjectId,
   action,
   page = 1,
   perPage = 25,
 }: {
+  /** the caller's permission filter (`accessibleBy(ability, 'read').ofType('AuditEvent')`) */
+  scope?: Record<string, unknown>
   subjectType?: string
   subjectId?: string
   action?: string
   page?: number
   perPage?: number
 }) {
-  const filter: Record<string, unknown> = {}
-  if (subjectType) filter['subject.type'] = subjectType
-  if (subjectId) filter['subject.id'] = subjectId
-  if (action) filter.action = action
+  const and: Record<string, unknown>[] = scope ? [scope] : []
+  if (subjectType) and.push({ 'subject.type': subjectType })
+  if (subjectId) and.push({ 'subject.id': subjectId })
+  if (action) and.push({ action })
+  const filter = and.length ? { $and: and } : {}
   const [items, total] = await Promise.all([
     AuditEventModel.find(filter)
-      .sort({ at: -1 })
+      .sort({ at: -1, _id: -1 })
       .skip((page - 1) * perPage)
       .limit(perPage)
       .lean(),

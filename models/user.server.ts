@@ -2,24 +2,9 @@ import { hash, verify } from '@node-rs/argon2'
 import mongoose, { Schema, type InferSchemaType, type Model, type Types } from 'mongoose'
 import { recordAudit, type Actor } from './audit.server'
 
-export const ROLES = [
-  'shopper',
-  'family',
-  'founder',
-  'retailer',
-  'case_manager',
-  'trainer',
-  'technician',
-  'designer',
-  'sales_manager',
-  'programme_manager',
-  'mentor',
-  'admin',
-] as const
-export type Role = (typeof ROLES)[number]
-export const SELF_SIGNUP_ROLES = ['family', 'founder', 'retailer', 'shopper'] as const satisfies readonly Role[]
-export const STAFF_ROLES = ['case_manager', 'trainer', 'technician', 'designer', 'sales_manager', 'programme_manager', 'mentor', 'admin'] as const satisfies readonly Role[]
-export const REGIONS = ['Baku', 'Guba', 'Balakan', 'Sheki', 'Gabala', 'Lankaran', 'Shamakhi', 'Ganja', 'Other'] as const
+// the constants live in a module without `.server` so pages can use them in the browser too
+export { PASSWORD_MIN_LENGTH, passwordProblem, REGIONS, ROLES, SELF_SIGNUP_ROLES, STAFF_ROLES, type Role } from './user-rules'
+import { ROLES, type Role } from './user-rules'
 
 const userSchema = new Schema(
   {
@@ -49,16 +34,6 @@ export const UserModel = (mongoose.models.User as Model<User>) ?? mongoose.model
 /** What a request carries about the signed-in user: enough for abilities and the layout. */
 export const PUBLIC_USER_FIELDS = '_id email name phone locale roles lead familyId startupId retailerId region status emailVerifiedAt createdAt'
 export type SessionUser = Pick<User, '_id' | 'email' | 'name' | 'phone' | 'locale' | 'roles' | 'lead' | 'familyId' | 'startupId' | 'retailerId' | 'region' | 'status' | 'emailVerifiedAt' | 'createdAt'>
-
-export const PASSWORD_MIN_LENGTH = 10
-
-/** Minimum strength: length and at least a letter and a digit; a common password is refused. */
-export function passwordProblem(password: string): 'password.tooShort' | 'password.tooWeak' | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return 'password.tooShort'
-  if (!/[A-Za-zƏəĞğİıÖöÜüŞşÇçА-Яа-я]/.test(password) || !/\d/.test(password)) return 'password.tooWeak'
-  if (/^(password|qwerty|123456|abc123)/i.test(password)) return 'password.tooWeak'
-  return null
-}
 
 export function hashPassword(password: string) {
   return hash(password)

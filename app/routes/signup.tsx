@@ -8,7 +8,8 @@ import { absoluteUrl, sendMail } from '#app/utils/mail.server'
 import { getLocale, localeCookie } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import { createToken } from '#models/token.server'
-import { createUser, DuplicateEmailError, passwordProblem, SELF_SIGNUP_ROLES } from '#models/user.server'
+import { createUser, DuplicateEmailError } from '#models/user.server'
+import { passwordProblem, SELF_SIGNUP_ROLES } from '#models/user-rules'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect('/account')
