@@ -14,8 +14,9 @@ import {
 import { open, readFile, rename, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
-import { BSON, type DeserializeOptions, type Document } from 'bson'
+import { BSON, type Document } from 'bson'
 import type { Durability, JournalEntry, JournalTarget } from './journal-types.js'
+import { decodeDocument } from './wire.js'
 
 /*
  * On-disk layout of a data directory:
@@ -37,17 +38,9 @@ const BSON_SCRATCH_SAFE_BYTES = 16 * 1024 * 1024
 const DEFAULT_COMPACT_AT_BYTES = 64 * 1024 * 1024
 const COMPACTION_RETRY_MS = 60_000
 
-/** Decoding that keeps every BSON type as the engine's wire decoder does (int32 vs double, int64). */
-export const JOURNAL_DESERIALIZE_OPTIONS: DeserializeOptions = {
-  promoteValues: false,
-  promoteLongs: false,
-  useBigInt64: false,
-}
-
 export interface DurabilityOptions {
   /** journal size that triggers a snapshot; grows to the last snapshot's size for large data sets */
   compactAtBytes?: number
-  deserializeOptions?: DeserializeOptions
 }
 
 export class DataDirLockedError extends Error {
@@ -74,7 +67,7 @@ export async function openDurability(
   const realDir = realpathSync(dir)
   const lock = acquireLock(realDir, log)
   try {
-    const state = await recover(realDir, catalog, log, options.deserializeOptions ?? JOURNAL_DESERIALIZE_OPTIONS)
+    const state = await recover(realDir, catalog, log)
     const durability = new JournalDurability(realDir, catalog, log, lock, state, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES)
     durability.afterOpen()
     return durability
@@ -221,7 +214,7 @@ function encodeEntry(entry: JournalEntry): Buffer[] {
 
 type FrameResult = { ok: true; entry: JournalEntry; next: number } | { ok: false; reason: string }
 
-function readFrame(buf: Buffer, offset: number, deserializeOptions: DeserializeOptions): FrameResult {
+function readFrame(buf: Buffer, offset: number): FrameResult {
   if (buf.length - offset < FRAME_HEADER_BYTES) return { ok: false, reason: 'incomplete frame header' }
   const length = buf.readUInt32LE(offset)
   const checksum = buf.readUInt32LE(offset + 4)
@@ -232,7 +225,8 @@ function readFrame(buf: Buffer, offset: number, deserializeOptions: DeserializeO
   if (crc32(payload) !== checksum) return { ok: false, reason: 'checksum mismatch' }
   let entry: JournalEntry
   try {
-    entry = BSON.deserialize(payload, deserializeOptions) as JournalEntry
+    // The wire decoder's own representation, so replayed documents equal the ones first stored.
+    entry = decodeDocument(payload) as JournalEntry
   } catch (err) {
     return { ok: false, reason: `undecodable BSON (${(err as Error).message})` }
   }
@@ -268,7 +262,6 @@ async function recover(
   dir: string,
   catalog: JournalTarget,
   log: (m: string) => void,
-  deserializeOptions: DeserializeOptions,
 ): Promise<RecoveredState> {
   const { journals, snapshots } = listGenerations(dir)
 
@@ -303,7 +296,7 @@ async function recover(
 
   if (snapshot) {
     for (let offset = SNAPSHOT_MAGIC.length; offset < snapshot.length; ) {
-      const result = readFrame(snapshot, offset, deserializeOptions)
+      const result = readFrame(snapshot, offset)
       if (!result.ok) throw new Error(`snapshot ${snapshotName(base)}: ${result.reason} at byte ${offset}`)
       applyOrExplain(catalog, result.entry, snapshotName(base), offset)
       offset = result.next
@@ -316,7 +309,7 @@ async function recover(
     const gen = toReplay[i]
     const path = join(dir, journalName(gen))
     const buf = await readFile(path)
-    const end = await replayJournal(buf, path, catalog, log, deserializeOptions)
+    const end = await replayJournal(buf, path, catalog, log)
     journalBytes = end
     if (end < buf.length && i < toReplay.length - 1) {
       // Later journals continue from a state we no longer have: keep them aside, replay nothing more.
@@ -357,7 +350,6 @@ async function replayJournal(
   path: string,
   catalog: JournalTarget,
   log: (m: string) => void,
-  deserializeOptions: DeserializeOptions,
 ): Promise<number> {
   if (buf.length < JOURNAL_MAGIC.length || !buf.subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC)) {
     // A crash between creating the file and syncing its header leaves a short or empty file.
@@ -368,7 +360,7 @@ async function replayJournal(
   let offset = JOURNAL_MAGIC.length
   let entries = 0
   while (offset < buf.length) {
-    const result = readFrame(buf, offset, deserializeOptions)
+    const result = readFrame(buf, offset)
     if (!result.ok) {
       await keepDroppedBytes(path, buf, offset, log, `${result.reason} after ${entries} entries`)
       await truncate(path, offset)
