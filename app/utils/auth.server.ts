@@ -78,8 +78,13 @@ export function hasRole(user: Pick<SessionUser, 'roles'> | null, ...roles: strin
   return Boolean(user && roles.some((role) => user.roles.includes(role as never)))
 }
 
+/**
+ * The address the server set (scripts/server.ts overwrites x-client-ip; with TRUST_PROXY it comes
+ * from the proxy's X-Forwarded-For). A client's own X-Forwarded-For is never read: with it anyone
+ * could pick a new address for every attempt and escape the per-IP limit.
+ */
 function clientIp(request: Request) {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-client-ip') || 'unknown'
+  return request.headers.get('x-client-ip') || 'unknown'
 }
 
 export type LoginResult =
