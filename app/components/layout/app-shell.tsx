@@ -51,7 +51,7 @@ export function AppShell({ user, toast, locale, children }: { user: ShellUser; t
               onClick={() => setMenuOpen((open) => !open)}
             >
               <span className="menu-icon" aria-hidden="true" />
-              {menuOpen ? t('nav.closeMenu') : t('nav.menu')}
+              {t('nav.menu')}
             </button>
           ) : null}
         </div>

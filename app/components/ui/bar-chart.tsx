@@ -52,10 +52,12 @@ export function BarChart({
             <tr key={`${bar.label}-${index}`}>
               <th scope="row">{bar.href ? <Link to={bar.href}>{bar.label}</Link> : bar.label}</th>
               <td>
-                <span className="bar-track" aria-hidden="true">
-                  <span className="bar" style={{ width: `${widths[index]}%` }} />
-                </span>
-                <span className="bar-value">{show(bar.value)}</span>
+                <div className="bar-cell">
+                  <span className="bar-track" aria-hidden="true">
+                    <span className="bar" style={{ width: `${widths[index]}%` }} />
+                  </span>
+                  <span className="bar-value">{show(bar.value)}</span>
+                </div>
               </td>
             </tr>
           ))}
