@@ -43,9 +43,10 @@ export async function action({ request }: ActionFunctionArgs) {
   switch (formData.get('intent')) {
     case 'end': {
       const handle = String(formData.get('session') ?? '')
+      // only the user's own sessions are searched, so a handle of someone else's matches nothing
       const target = (await listUserSessions(user._id)).find((session) => sessionHandle(String(session._id)) === handle)
       if (!target) return redirectWithToast('/account/sessions', t('sessions.notFound'), 'info')
-      requireAbility(user, 'delete', asSubject('AuthSession', { userId: target.userId }))
+      requireAbility(user, 'delete', asSubject('AuthSession', { userId: user._id }))
       if (target._id === sessionId) {
         const setCookie = await logout(request)
         return redirectWithToast('/login', t('auth.logout.done'), 'info', { headers: { 'Set-Cookie': setCookie } })
