@@ -5,7 +5,7 @@ import { AbilityBuilder, createMongoAbility, subject as caslSubject, type MongoA
  * the server (loaders, actions, list queries through accessibleBy) and by the UI to hide what the
  * user cannot do. Condition values are strings: compare documents through `asSubject`.
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'assign' | 'decide' | 'invite' | 'revoke' | 'submit' | 'review' | 'check_in'
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'assign' | 'decide' | 'invite' | 'revoke' | 'submit' | 'review' | 'check_in' | 'recall'
 export type SubjectName =
   | 'all'
   | 'User'
@@ -25,6 +25,13 @@ export type SubjectName =
   | 'Course'
   | 'Certificate'
   | 'Attendance'
+  | 'Factory'
+  | 'Line'
+  | 'Batch'
+  | 'Lot'
+  | 'Product'
+  | 'Brand'
+  | 'BrandingRequest'
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>
 
 export type AbilityUser = {
@@ -44,6 +51,8 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
   const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility)
   // anyone, signed in or not
   can('read', 'Certificate')
+  can('read', 'Product', { status: 'listed' })
+  can('read', 'Brand')
 
   if (!user || user.status === 'disabled') return build()
   const userId = id(user._id)!
@@ -110,6 +119,45 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
     can('manage', ['Course', 'Resource', 'Slot', 'Booking'])
     can(['create', 'revoke'], 'Certificate')
   }
+
+  // ——— factories, batches and lots ———
+  if (roles.has('family') && user.familyId) {
+    can('read', ['Lot', 'Batch'], { familyId: id(user.familyId) })
+    can('read', ['Factory', 'Line'])
+  }
+  if (roles.has('technician')) {
+    can('read', ['Factory', 'Line', 'Lot', 'Batch'])
+    // factory staff plan shifts, assign the supervising technician and close lines for maintenance
+    can('manage', 'Line')
+    // only the technician supervising the shift records its batches and checks their quality
+    can(['create', 'decide'], 'Batch', { technicianId: userId })
+  }
+  if (roles.has('sales_manager')) {
+    can('read', ['Factory', 'Line', 'Lot', 'Batch'])
+    can(['recall', 'update'], 'Lot')
+  }
+  // ——— end factories ———
+
+  // ——— branding and catalogue ———
+  if (roles.has('family') && user.familyId) {
+    const familyId = id(user.familyId)
+    // update: comment on a proposal, ask for changes, approve it
+    can(['create', 'read', 'update'], 'BrandingRequest', { familyId })
+    can(['create', 'read', 'update', 'submit'], 'Product', { familyId })
+  }
+  if (roles.has('designer')) {
+    can('read', ['BrandingRequest', 'Product'])
+    // self-assign only what nobody has; work only on one's own requests
+    can('assign', 'BrandingRequest', { designerId: null })
+    can('update', 'BrandingRequest', { designerId: userId })
+    // brand leads: give requests to designers, and the final approval
+    if (user.lead) can(['update', 'assign', 'decide'], 'BrandingRequest')
+  }
+  if (roles.has('sales_manager')) {
+    // review: list, send back, delist; update: prices, craft stock, category
+    can(['read', 'review', 'update'], 'Product')
+  }
+  // ——— end branding and catalogue ———
 
   if (roles.has('admin')) {
     can('manage', 'all')

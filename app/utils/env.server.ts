@@ -25,6 +25,12 @@ const EnvSchema = z
     APPLICATION_DECISION_DAYS: z.coerce.number().int().positive().default(10),
     /** working days from a support-service request to its close */
     SERVICE_TARGET_DAYS: z.coerce.number().int().positive().default(5),
+    /** factory fair use: this many no-shows within 30 days suspend new shift bookings … */
+    FACTORY_NO_SHOW_LIMIT: z.coerce.number().int().positive().default(3),
+    /** … for this many days (with a mail to the family) */
+    FACTORY_SUSPENSION_DAYS: z.coerce.number().int().positive().default(14),
+    /** how often the server sends shift reminders and applies lot expiry; 0 turns the scheduler off */
+    FACTORY_JOBS_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
