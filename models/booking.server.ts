@@ -5,7 +5,7 @@ import { formatDateTime, pickText, type Locale } from '#app/utils/i18n'
 import { dayKeyOf, isoWeekKey } from '#app/utils/zoned-time'
 import { recordAudit, type Actor } from './audit.server'
 import { checkPrerequisites } from './certificate.server'
-import { checkHolder, holderContacts, holderKey, type Holder } from './holder.server'
+import { checkHolder, holderContacts, holderKey, type Holder, type HolderCheck } from './holder.server'
 import { checkOpen, getPlace, type Place } from './place.server'
 import { getResource, quotaGroupOf, type Resource } from './resource.server'
 import { SlotModel, type Slot } from './slot.server'
@@ -202,10 +202,9 @@ async function loadContext(slotId: string | Types.ObjectId): Promise<Context | n
 }
 
 /** The rules that do not depend on other bookings, in the order a person would want to hear them. */
-async function checkRules(input: BookInput, { slot, resource, place }: Context, now: Date): Promise<Refusal | null> {
+async function checkRules(input: BookInput, { slot, resource, place }: Context, now: Date, holder: HolderCheck): Promise<Refusal | null> {
   if (slot.status !== 'open') return { ok: false, reason: 'slot_closed', details: { status: slot.status } }
   if (!resource.rules.holderKinds.includes(input.holder.kind)) return { ok: false, reason: 'holder_not_eligible' }
-  const holder = await checkHolder(input.holder)
   if (!holder.ok) return { ok: false, reason: holder.reason }
   const untilStart = new Date(slot.startsAt).getTime() - now.getTime()
   if (untilStart <= 0) return { ok: false, reason: 'slot_in_past', details: { startsAt: slot.startsAt } }
@@ -234,14 +233,12 @@ export async function bookSlot(input: BookInput): Promise<BookingResult> {
     const replay = await replayOf(idempotencyKey, input)
     if (replay) return replay
   }
-  const context = await loadContext(input.slotId)
+  const [context, holderCheck] = await Promise.all([loadContext(input.slotId), checkHolder(input.holder)])
   if (!context) return { ok: false, reason: 'slot_not_found' }
   const { slot, resource, place } = context
-  const refusal = await checkRules(input, context, now)
+  const refusal = await checkRules(input, context, now, holderCheck)
   if (refusal) return refusal
   const activeKey = activeKeyOf(slot._id, input.holder)
-  const existing = await BookingModel.findOne({ activeKey }).select('status').lean<Pick<Booking, 'status'>>()
-  if (existing) return { ok: false, reason: 'already_booked', details: { status: existing.status } }
 
   let booking: Booking
   try {
@@ -267,7 +264,9 @@ export async function bookSlot(input: BookInput): Promise<BookingResult> {
   } catch (error) {
     if (!isDuplicate(error)) throw error
     if (dupField(error) === 'idempotencyKey') return (await replayOf(idempotencyKey, input)) ?? { ok: false, reason: 'try_again' }
-    const other = await BookingModel.findOne({ activeKey }).select('status').lean<Pick<Booking, 'status'>>()
+    const other = await BookingModel.findOne({ activeKey }).select('status idempotencyKey').lean<Pick<Booking, 'status' | 'idempotencyKey'>>()
+    // the same click arriving twice at once: the other request holds the place, answer with its result
+    if (input.idempotencyKey && other?.idempotencyKey === idempotencyKey) return (await replayOf(idempotencyKey, input)) ?? { ok: false, reason: 'try_again' }
     return { ok: false, reason: 'already_booked', details: { status: other?.status ?? 'pending' } }
   }
 
@@ -278,7 +277,7 @@ export async function bookSlot(input: BookInput): Promise<BookingResult> {
     await BookingModel.deleteOne({ _id: booking._id, status: 'pending' })
     return claim
   }
-  const place_ = await claimPlace(slot._id, { forNewcomer: true })
+  const place_ = await claimPlace(slot._id, { forNewcomer: true, capacity: slot.capacity })
   if (place_ === 'claimed') {
     const confirmed = await setStatus(booking._id, 'pending', { status: 'confirmed', confirmedAt: now }, history('confirmed', input.actor, '', now))
     await recordAudit({ actor: input.actor, action: 'booking.confirmed', subject: { type: 'Booking', id: booking._id }, after: { slotId: String(slot._id), holder: holderKey(input.holder) } })
@@ -313,22 +312,25 @@ async function replayOf(idempotencyKey: string, input: BookInput): Promise<Booki
 async function setStatus(id: Types.ObjectId, from: BookingStatus | BookingStatus[], set: Partial<Booking> & Record<string, unknown>, entry: ReturnType<typeof history>, unsetActiveKey = false) {
   const update: Record<string, unknown> = { $set: set, $push: { history: entry } }
   if (unsetActiveKey) update.$unset = { activeKey: 1 }
-  return BookingModel.findOneAndUpdate({ _id: id, status: Array.isArray(from) ? { $in: from } : from }, update, { new: true }).lean<Booking>()
+  return BookingModel.findOneAndUpdate({ _id: id, status: Array.isArray(from) ? { $in: from } : from }, update, { returnDocument: 'after' }).lean<Booking>()
 }
 
 /**
  * Takes a place on the slot: `confirmed < capacity` in the same update that increments it.
  * Newcomers also need an empty waitlist, so a freed place goes to whoever waits first.
  */
-async function claimPlace(slotId: Types.ObjectId, { forNewcomer }: { forNewcomer: boolean }): Promise<'claimed' | 'full' | 'closed'> {
+async function claimPlace(slotId: Types.ObjectId, { forNewcomer, capacity }: { forNewcomer: boolean; capacity?: number }): Promise<'claimed' | 'full' | 'closed'> {
+  let known: Pick<Slot, 'capacity' | 'status' | 'confirmed' | 'waiting'> | null = capacity == null ? null : { capacity, status: 'open', confirmed: 0, waiting: 0 }
   for (let attempt = 0; attempt < 5; attempt++) {
-    const slot = await SlotModel.findById(slotId).select('capacity status confirmed waiting').lean<Slot>()
+    // first try with the capacity the caller already read; look at the slot only when that fails
+    const slot = known ?? (await SlotModel.findById(slotId).select('capacity status confirmed waiting').lean<Slot>())
+    known = null
     if (!slot || slot.status !== 'open') return 'closed'
     if (slot.confirmed >= slot.capacity || (forNewcomer && slot.waiting > 0)) return 'full'
     const filter: Record<string, unknown> = { _id: slotId, status: 'open', capacity: slot.capacity, confirmed: { $lt: slot.capacity } }
     if (forNewcomer) filter.waiting = 0
     const inc = forNewcomer ? { confirmed: 1 } : { confirmed: 1, waiting: -1 }
-    const claimed = await SlotModel.findOneAndUpdate(filter, { $inc: inc }, { new: true, projection: { _id: 1 } }).lean()
+    const claimed = await SlotModel.findOneAndUpdate(filter, { $inc: inc }, { returnDocument: 'after', projection: { _id: 1 } }).lean()
     if (claimed) return 'claimed'
   }
   return 'full'
@@ -341,7 +343,7 @@ async function toWaitlist(booking: Booking, resource: Resource, input: BookInput
   }
   let position = input.waitlistPosition
   if (position == null) {
-    const slot = await SlotModel.findOneAndUpdate({ _id: booking.slotId }, { $inc: { waitlistSeq: 1, waiting: 1 } }, { new: true, projection: { waitlistSeq: 1 } }).lean<Slot>()
+    const slot = await SlotModel.findOneAndUpdate({ _id: booking.slotId }, { $inc: { waitlistSeq: 1, waiting: 1 } }, { returnDocument: 'after', projection: { waitlistSeq: 1 } }).lean<Slot>()
     position = slot!.waitlistSeq
   } else {
     await SlotModel.updateOne({ _id: booking.slotId }, { $inc: { waiting: 1 }, $max: { waitlistSeq: position } })
@@ -363,22 +365,24 @@ async function claimHolder(booking: Booking, resource: Resource, now: Date): Pro
   const group = booking.quotaGroup
   const week = weekField(booking)
   const { quotaUpcoming, quotaPerWeek } = resource.rules
-  try {
-    await schedules.updateOne({ _id: id as never }, { $setOnInsert: { busy: [], upcoming: {}, weeks: {} } }, { upsert: true })
-  } catch (error) {
-    if (!isDuplicate(error)) throw error
-  }
   const start = new Date(booking.startsAt)
   const end = new Date(booking.endsAt)
   for (let attempt = 0; attempt < 4; attempt++) {
     const filter: Record<string, unknown> = { _id: id, busy: { $not: { $elemMatch: { start: { $lt: end }, end: { $gt: start } } } } }
     if (quotaUpcoming) filter[`upcoming.${group}`] = { $not: { $gte: quotaUpcoming } }
     if (quotaPerWeek) filter[`weeks.${week}`] = { $not: { $gte: quotaPerWeek } }
-    const result = await schedules.updateOne(filter as never, {
-      $push: { busy: { bookingId: booking._id, start, end, group, week } },
-      $inc: { [`upcoming.${group}`]: 1, [`weeks.${week}`]: 1 },
-    } as never)
-    if (result.modifiedCount === 1) return { ok: true }
+    // upsert: a holder's first booking creates the document; an existing one that does not match
+    // the conditions makes the upsert collide on _id, which is the refusal
+    try {
+      const result = await schedules.updateOne(
+        filter as never,
+        { $push: { busy: { bookingId: booking._id, start, end, group, week } }, $inc: { [`upcoming.${group}`]: 1, [`weeks.${week}`]: 1 } } as never,
+        { upsert: true },
+      )
+      if (result.modifiedCount === 1 || result.upsertedCount === 1) return { ok: true }
+    } catch (error) {
+      if (!isDuplicate(error)) throw error
+    }
     const doc = (await schedules.findOne({ _id: id as never })) as unknown as HolderSchedule | null
     if (!doc) continue
     const clash = doc.busy.find((b) => new Date(b.start) < end && new Date(b.end) > start)
@@ -427,7 +431,7 @@ export async function promoteFromWaitlist(slotId: Types.ObjectId | string, { act
     const candidate = await BookingModel.findOneAndUpdate(
       { slotId: slot._id, status: 'waitlisted' },
       { $set: { status: 'pending' } },
-      { sort: { waitlistPosition: 1, waitlistedAt: 1, _id: 1 }, new: true },
+      { sort: { waitlistPosition: 1, waitlistedAt: 1, _id: 1 }, returnDocument: 'after' },
     ).lean<Booking>()
     if (!candidate) break
     const resource = await getResource(slot.resourceId)
@@ -437,7 +441,7 @@ export async function promoteFromWaitlist(slotId: Types.ObjectId | string, { act
       await SlotModel.updateOne({ _id: slot._id }, { $inc: { waiting: -1 } })
       continue
     }
-    const outcome = await claimPlace(slot._id, { forNewcomer: false })
+    const outcome = await claimPlace(slot._id, { forNewcomer: false, capacity: slot.capacity })
     if (outcome !== 'claimed') {
       await releaseHolder(candidate, { week: true })
       await setStatus(candidate._id, 'pending', { status: 'waitlisted' }, history('waitlisted', actor, 'place taken meanwhile', now))
@@ -542,7 +546,7 @@ export async function completeSlot(slotId: string | Types.ObjectId, actor: Actor
   const slot = await SlotModel.findById(slotId).lean<Slot>()
   if (!slot) return { ok: false, reason: 'not_found' }
   if (new Date(slot.startsAt) > now) return { ok: false, reason: 'not_allowed_now', details: { startsAt: slot.startsAt } }
-  const closed = await SlotModel.findOneAndUpdate({ _id: slot._id, status: 'open' }, { $set: { status: 'completed', completedAt: now } }, { new: true }).lean<Slot>()
+  const closed = await SlotModel.findOneAndUpdate({ _id: slot._id, status: 'open' }, { $set: { status: 'completed', completedAt: now } }, { returnDocument: 'after' }).lean<Slot>()
   if (!closed) return { ok: false, reason: 'slot_closed', details: { status: slot.status } }
   const bookings = await BookingModel.find({ slotId: slot._id, status: { $in: ['confirmed', 'checked_in', 'waitlisted'] } }).lean<Booking[]>()
   for (const booking of bookings) {
@@ -557,7 +561,7 @@ export async function completeSlot(slotId: string | Types.ObjectId, actor: Actor
 
 /** Cancels a slot: every booking on it is cancelled, the holders' periods are freed and they are told. */
 export async function cancelSlot(slotId: string | Types.ObjectId, actor: Actor, { reason = '', now = new Date(), notify = true }: { reason?: string; now?: Date; notify?: boolean } = {}): Promise<SlotResultOk | Refusal> {
-  const slot = await SlotModel.findOneAndUpdate({ _id: slotId, status: 'open' }, { $set: { status: 'cancelled', cancelReason: reason } }, { new: true }).lean<Slot>()
+  const slot = await SlotModel.findOneAndUpdate({ _id: slotId, status: 'open' }, { $set: { status: 'cancelled', cancelReason: reason } }, { returnDocument: 'after' }).lean<Slot>()
   if (!slot) return (await SlotModel.exists({ _id: slotId })) ? { ok: false, reason: 'slot_closed' } : { ok: false, reason: 'not_found' }
   const bookings = await BookingModel.find({ slotId: slot._id, status: { $in: ['pending', 'confirmed', 'waitlisted', 'checked_in'] } }).lean<Booking[]>()
   const cancelled: Booking[] = []
@@ -580,7 +584,7 @@ export async function changeCapacity(slotId: string | Types.ObjectId, capacity: 
   if (!Number.isInteger(capacity) || capacity < 0 || capacity > 10_000) return { ok: false, reason: 'invalid_capacity' }
   const before = await SlotModel.findById(slotId).select('capacity confirmed status').lean<Slot>()
   if (!before) return { ok: false, reason: 'not_found' }
-  const slot = await SlotModel.findOneAndUpdate({ _id: before._id, status: 'open', confirmed: { $lte: capacity } }, { $set: { capacity } }, { new: true }).lean<Slot>()
+  const slot = await SlotModel.findOneAndUpdate({ _id: before._id, status: 'open', confirmed: { $lte: capacity } }, { $set: { capacity } }, { returnDocument: 'after' }).lean<Slot>()
   if (!slot) {
     const current = await SlotModel.findById(before._id).select('confirmed status').lean<Slot>()
     if (current?.status !== 'open') return { ok: false, reason: 'slot_closed' }

@@ -200,7 +200,7 @@ export async function revokeCertificate(rawCode: string, reason: string, actor: 
   const cert = await CertificateModel.findOneAndUpdate(
     { code, revokedAt: null },
     { $set: { revokedAt, revokeReason: reason.trim(), revokedBy: actor?._id ?? null } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Certificate>()
   if (!cert) return (await CertificateModel.exists({ code })) ? { ok: false, reason: 'already_revoked' } : { ok: false, reason: 'not_found' }
   await recordAudit({ actor, action: 'certificate.revoked', subject: { type: 'Certificate', id: cert._id }, before: { revokedAt: null }, after: { revokedAt }, reason: reason.trim() })

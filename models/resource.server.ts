@@ -101,7 +101,7 @@ export async function updateResourceRules(id: string | Types.ObjectId, rules: Pa
   const before = await ResourceModel.findById(id).select('rules').lean<Pick<Resource, 'rules'>>()
   if (!before) return null
   const set = Object.fromEntries(Object.entries(rules).map(([key, value]) => [`rules.${key}`, value]))
-  const after = await ResourceModel.findByIdAndUpdate(id, { $set: set }, { new: true }).lean<Resource>()
+  const after = await ResourceModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean<Resource>()
   await recordAudit({ actor, action: 'resource.rules_changed', subject: { type: 'Resource', id: String(id) }, before: before.rules, after: after?.rules })
   return after
 }

@@ -314,7 +314,7 @@ export async function cancelEnrolment(input: { enrolmentId: string | Types.Objec
   const updated = await EnrolmentModel.findOneAndUpdate(
     { _id: enrolment._id, status: 'active' },
     { $set: { status: 'cancelled', cancelledAt: now }, $unset: { activeKey: 1 } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Enrolment>()
   if (!updated) return { ok: false, reason: 'not_cancellable', details: { status: 'cancelled' } }
   let lateCancel = false
@@ -522,7 +522,7 @@ export async function evaluateEnrolment(enrolmentId: string | Types.ObjectId, ac
     return { ok: true, enrolment: { ...enrolment, attendancePct: evaluation.pct }, certificate: null }
   }
   if (!evaluation.passes) {
-    const failed = await EnrolmentModel.findOneAndUpdate({ _id: enrolment._id, status: 'active' }, { $set: { status: 'failed', completedAt: now } }, { new: true }).lean<Enrolment>()
+    const failed = await EnrolmentModel.findOneAndUpdate({ _id: enrolment._id, status: 'active' }, { $set: { status: 'failed', completedAt: now } }, { returnDocument: 'after' }).lean<Enrolment>()
     if (failed) await recordAudit({ actor, action: 'enrolment.failed', subject: { type: 'Enrolment', id: enrolment._id }, after: evaluation })
     return { ok: true, enrolment: failed ?? enrolment, certificate: null }
   }
@@ -530,7 +530,7 @@ export async function evaluateEnrolment(enrolmentId: string | Types.ObjectId, ac
   const completed = await EnrolmentModel.findOneAndUpdate(
     { _id: enrolment._id, status: { $in: ['active', 'failed'] } },
     { $set: { status: 'completed', completedAt: now } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Enrolment>()
   if (!completed) return { ok: true, enrolment, certificate: null }
   const certificate = await issueCertificate({ holder: enrolment.holder, courseId: enrolment.courseId, runId: enrolment.runId, enrolmentId: enrolment._id, issuedAt: now }, actor)
