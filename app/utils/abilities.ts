@@ -115,7 +115,9 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
     can(['read', 'update', 'decide', 'assign'], 'Application', { kind: 'innoland', status: { $ne: 'draft' } })
     can('manage', ['Resource', 'Slot'])
   }
-  if (roles.has('case_manager') || roles.has('trainer') || roles.has('programme_manager')) {
+  // ——— training and bookings: staff plan courses, runs and sessions; a trainer runs only the
+  // sessions they are in charge of (the Slot rule above), never someone else's attendance sheet ———
+  if (roles.has('case_manager') || roles.has('programme_manager')) {
     can('manage', ['Course', 'Resource', 'Slot', 'Booking'])
     can(['create', 'revoke'], 'Certificate')
   }
