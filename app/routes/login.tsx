@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
+import { Button, FormError, PageHeader, TextField, useFocusFirstError } from '#app/components/ui/index'
 import { z } from 'zod'
 import { getUser, login, safeRedirect } from '#app/utils/auth.server'
 import { parseWith } from '#app/utils/form.server'
@@ -37,33 +38,18 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function LoginPage() {
   const t = useT()
   const actionData = useActionData<typeof action>()
-  const navigation = useNavigation()
   const [params] = useSearchParams()
-  const pending = navigation.state !== 'idle' && navigation.formAction?.startsWith('/login')
+  const formRef = useFocusFirstError(actionData?.errors, actionData?.formError)
   const errors: Record<string, string> = actionData?.errors ?? {}
   return (
     <div className="narrow">
-      <h1>{t('auth.login.title')}</h1>
-      <Form id="login-form" method="post" noValidate className="stack" aria-describedby={actionData?.formError ? 'login-error' : undefined}>
-        {actionData?.formError ? (
-          <p id="login-error" role="alert" className="form-error">
-            {actionData.formError}
-          </p>
-        ) : null}
+      <PageHeader title={t('auth.login.title')} />
+      <Form id="login-form" ref={formRef} method="post" noValidate className="stack">
+        <FormError error={actionData?.formError} />
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
-        <div className="field">
-          <label htmlFor="email">{t('auth.field.email')}</label>
-          <input id="email" name="email" type="email" autoComplete="email" required aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? 'email-error' : undefined} />
-          {errors.email ? <p id="email-error" className="field-error">{errors.email}</p> : null}
-        </div>
-        <div className="field">
-          <label htmlFor="password">{t('auth.field.password')}</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={errors.password ? true : undefined} aria-describedby={errors.password ? 'password-error' : undefined} />
-          {errors.password ? <p id="password-error" className="field-error">{errors.password}</p> : null}
-        </div>
-        <button type="submit" className="button" disabled={pending} aria-busy={pending || undefined}>
-          {pending ? t('auth.login.pending') : t('auth.login.submit')}
-        </button>
+        <TextField name="email" type="email" label={t('auth.field.email')} autoComplete="email" required error={errors.email} />
+        <TextField name="password" type="password" label={t('auth.field.password')} autoComplete="current-password" required error={errors.password} />
+        <Button pendingLabel={t('auth.login.pending')}>{t('auth.login.submit')}</Button>
       </Form>
       <p>
         <Link to="/forgot-password">{t('auth.login.forgot')}</Link>
@@ -76,3 +62,5 @@ export default function LoginPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: 'Log in · ABAD · INNOLAND' }]
+
+export { RouteErrorBoundary as ErrorBoundary } from '#app/components/route-error-boundary'

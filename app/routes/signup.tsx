@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData } from '@remix-run/react'
+import { Button, PageHeader, RadioGroup, SelectField, TextField, useFocusFirstError } from '#app/components/ui/index'
 import { z } from 'zod'
 import { getUser, startSession } from '#app/utils/auth.server'
 import { parseWith } from '#app/utils/form.server'
@@ -63,62 +64,40 @@ export default function SignupPage() {
   const t = useT()
   const locale = useLocale()
   const actionData = useActionData<typeof action>()
-  const navigation = useNavigation()
-  const pending = navigation.state !== 'idle' && navigation.formAction === '/signup'
+  const formRef = useFocusFirstError(actionData?.errors)
   const errors: Record<string, string> = actionData?.errors ?? {}
-  const describe = (name: string) => (errors[name] ? `${name}-error` : undefined)
-  const error = (name: string) => (errors[name] ? <p id={`${name}-error`} className="field-error">{errors[name]}</p> : null)
   return (
     <div className="narrow">
-      <h1>{t('auth.signup.title')}</h1>
-      <Form method="post" noValidate className="stack">
-        <fieldset className="field" aria-describedby={describe('role')}>
-          <legend>{t('auth.signup.as')}</legend>
-          {SELF_SIGNUP_ROLES.map((role, index) => (
-            <label key={role} className="choice">
-              <input type="radio" name="role" value={role} defaultChecked={index === 0} /> {t(ROLE_LABEL[role])}
-            </label>
-          ))}
-          {error('role')}
-        </fieldset>
-        <div className="field">
-          <label htmlFor="name">{t('auth.field.name')}</label>
-          <input id="name" name="name" autoComplete="name" required aria-invalid={errors.name ? true : undefined} aria-describedby={describe('name')} />
-          {error('name')}
-        </div>
-        <div className="field">
-          <label htmlFor="email">{t('auth.field.email')}</label>
-          <input id="email" name="email" type="email" autoComplete="email" required aria-invalid={errors.email ? true : undefined} aria-describedby={describe('email')} />
-          {error('email')}
-        </div>
-        <div className="field">
-          <label htmlFor="phone">
-            {t('auth.field.phone')} <span className="optional">({t('form.optional')})</span>
-          </label>
-          <input id="phone" name="phone" type="tel" autoComplete="tel" aria-invalid={errors.phone ? true : undefined} aria-describedby={describe('phone')} />
-          {error('phone')}
-        </div>
-        <div className="field">
-          <label htmlFor="locale">{t('auth.field.locale')}</label>
-          <select id="locale" name="locale" defaultValue={locale}>
-            {LOCALES.map((code) => (
-              <option key={code} value={code}>
-                {LOCALE_NAMES[code]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="password">{t('auth.field.password')}</label>
-          <p id="password-hint" className="hint">
-            {t('auth.field.passwordHint')}
-          </p>
-          <input id="password" name="password" type="password" autoComplete="new-password" required aria-invalid={errors.password ? true : undefined} aria-describedby={['password-hint', describe('password')].filter(Boolean).join(' ')} />
-          {error('password')}
-        </div>
-        <button type="submit" className="button" disabled={pending} aria-busy={pending || undefined}>
-          {pending ? t('auth.signup.pending') : t('auth.signup.submit')}
-        </button>
+      <PageHeader title={t('auth.signup.title')} />
+      <Form id="signup-form" ref={formRef} method="post" noValidate className="stack">
+        <RadioGroup
+          name="role"
+          label={t('auth.signup.as')}
+          options={SELF_SIGNUP_ROLES.map((role) => ({ value: role, label: t(ROLE_LABEL[role]) }))}
+          defaultValue="family"
+          required
+          error={errors.role}
+        />
+        <TextField name="name" label={t('auth.field.name')} autoComplete="name" required error={errors.name} />
+        <TextField name="email" type="email" label={t('auth.field.email')} autoComplete="email" required error={errors.email} />
+        <TextField name="phone" type="tel" label={t('auth.field.phone')} autoComplete="tel" error={errors.phone} />
+        <SelectField
+          name="locale"
+          label={t('auth.field.locale')}
+          defaultValue={locale}
+          options={LOCALES.map((code) => ({ value: code, label: LOCALE_NAMES[code] }))}
+          error={errors.locale}
+        />
+        <TextField
+          name="password"
+          type="password"
+          label={t('auth.field.password')}
+          hint={t('auth.field.passwordHint')}
+          autoComplete="new-password"
+          required
+          error={errors.password}
+        />
+        <Button pendingLabel={t('auth.signup.pending')}>{t('auth.signup.submit')}</Button>
       </Form>
       <p>
         {t('auth.signup.haveAccount')} <Link to="/login">{t('nav.login')}</Link>
@@ -128,3 +107,5 @@ export default function SignupPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · ABAD · INNOLAND' }]
+
+export { RouteErrorBoundary as ErrorBoundary } from '#app/components/route-error-boundary'
