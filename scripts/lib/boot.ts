@@ -24,7 +24,11 @@ export async function boot(mode: 'development' | 'production') {
   const seeded = process.env.SKIP_SEED === '1' ? false : await seedIfEmpty()
   const { createApp, listen } = await import('../server')
   const app = await createApp({ mode })
-  const server = await listen(app, env.PORT, env.HOST)
+  const server = await listen(app, env.PORT, env.HOST).catch(async (error: Error) => {
+    console.error(`Cannot listen on ${env.HOST}:${env.PORT}: ${error.message}`)
+    await stopDb?.()
+    process.exit(1)
+  })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : env.PORT
   console.log(`${seeded ? 'Demo data seeded. ' : ''}ABAD · INNOLAND is running on http://localhost:${port}`)

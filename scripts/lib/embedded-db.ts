@@ -11,6 +11,10 @@ export function spawnEmbeddedDb({ dataDir, memory = false }: { dataDir?: string;
   if (memory) args.push('--memory')
   else if (dataDir) args.push('--data', dataDir)
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  // the database never outlives the app that started it, even when the app crashes
+  process.once('exit', () => {
+    if (child.exitCode === null) child.kill('SIGTERM')
+  })
   return new Promise<{ uri: string; stop: () => Promise<void> }>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! })
     const onExit = (code: number | null) => reject(new Error(`the embedded database exited (code ${code}) before it was ready`))
