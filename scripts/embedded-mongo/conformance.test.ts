@@ -473,7 +473,7 @@ describe('aggregation', () => {
       { _id: 'bob', name: 'Bob', city: 'Sheki' },
     ])
   })
-  const agg = (pipeline: Document[], coll = 'orders') => coll(coll).aggregate(pipeline).toArray()
+  const agg = (pipeline: Document[], from = 'orders') => coll(from).aggregate(pipeline).toArray()
 
   it('matches, groups and sorts with accumulators', async () => {
     const out = await agg([
