@@ -2,6 +2,7 @@ import account from './account'
 import admin from './admin'
 import auth from './auth'
 import common from './common'
+import programmes from './programmes'
 
 /**
  * Every feature keeps its messages in one file here, the three languages side by side, and is
@@ -9,7 +10,7 @@ import common from './common'
  */
 export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
 
-const features: Catalogue[] = [common, auth, account, admin]
+const features: Catalogue[] = [common, auth, account, admin, programmes]
 
 export const catalogues: Catalogue = {
   az: Object.assign({}, ...features.map((f) => f.az)),

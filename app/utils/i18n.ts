@@ -1,5 +1,6 @@
 import { useRouteLoaderData } from '@remix-run/react'
 import { catalogues, type MessageKey } from '#app/i18n/index'
+import { formatAzDate, formatAzNumber } from './intl-az'
 
 export const LOCALES = ['az', 'en', 'ru'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -36,6 +37,8 @@ export function intlTag(locale: Locale) {
 const moneyFormats = new Map<Locale, Intl.NumberFormat>()
 /** Money is stored in qəpik (integer); 1 AZN = 100 qəpik. */
 export function formatMoney(qepik: number, locale: Locale) {
+  // browsers carry no Azerbaijani number patterns: build them the same way on both sides
+  if (locale === 'az') return formatAzNumber(qepik / 100, { style: 'currency', currency: 'AZN' })
   let format = moneyFormats.get(locale)
   if (!format) {
     format = new Intl.NumberFormat(INTL_TAG[locale], { style: 'currency', currency: 'AZN' })
@@ -50,6 +53,7 @@ export function formatDate(
   options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' },
   timeZone: string = PLACE_TIME_ZONE,
 ) {
+  if (locale === 'az') return formatAzDate(value, { timeZone, ...options })
   return new Intl.DateTimeFormat(INTL_TAG[locale], { timeZone, ...options }).format(new Date(value))
 }
 
@@ -58,6 +62,7 @@ export function formatDateTime(value: Date | string | number, locale: Locale, ti
 }
 
 export function formatNumber(value: number, locale: Locale, options?: Intl.NumberFormatOptions) {
+  if (locale === 'az') return formatAzNumber(value, options)
   return new Intl.NumberFormat(INTL_TAG[locale], options).format(value)
 }
 
