@@ -301,7 +301,7 @@ export async function saveApplicationStep(
   }
   if (valid) update.$addToSet = { completedSteps: stepId }
   else update.$pull = { completedSteps: stepId }
-  const app = await ApplicationModel.findOneAndUpdate({ _id: appId, applicantId: oid(applicantId), status: 'draft' }, update, { new: true }).lean<Application>()
+  const app = await ApplicationModel.findOneAndUpdate({ _id: appId, applicantId: oid(applicantId), status: 'draft' }, update, { returnDocument: 'after' }).lean<Application>()
   if (!app) return { ok: false, reason: 'not_draft' }
   return { ok: true, app }
 }
@@ -322,7 +322,7 @@ export async function addApplicationDocument(
   const app = await ApplicationModel.findOneAndUpdate(
     { _id: appId, applicantId: oid(applicantId), status: 'draft', [counter]: { $lt: slot.max } },
     { $push: { documents: { ...file, uploadedAt: new Date(), uploadedBy: oid(applicantId) } }, $inc: { [counter]: 1, rev: 1 } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Application>()
   if (app) return { ok: true, app }
   const again = await ApplicationModel.findById(appId).select('status').lean<Application>()
@@ -390,7 +390,7 @@ export async function submitApplication(
         $push: { history: historyEntry('submitted', 'submitted', { _id: applicant._id, name: applicant.name }) },
         $inc: { rev: 1 },
       },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean<Application>()
     if (!claimed) continue
     const app = await assignReference(claimed)
@@ -413,7 +413,7 @@ async function assignReference(app: Application) {
   const year = bakuYear(app.submittedAt ?? new Date())
   const seq = await nextSequence(`application:${app.kind}:${year}`)
   const ref = formatReference(def.referencePrefix, year, seq, def.referenceWidth)
-  const updated = await ApplicationModel.findOneAndUpdate({ _id: app._id, ref: { $exists: false } }, { $set: { ref } }, { new: true }).lean<Application>()
+  const updated = await ApplicationModel.findOneAndUpdate({ _id: app._id, ref: { $exists: false } }, { $set: { ref } }, { returnDocument: 'after' }).lean<Application>()
   return updated ?? ((await getApplication(app._id)) as Application)
 }
 
@@ -467,7 +467,7 @@ export async function assignApplication(
       $push: { history: historyEntry(startsReview ? 'review_started' : 'assigned', startsReview ? 'in_review' : current.status, actor, note) },
       $inc: { rev: 1 },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Application>()
   if (!app) return { ok: false, reason: 'stale' }
   await recordAudit({
@@ -499,7 +499,7 @@ export async function setChecklistItem(
       $push: { history: historyEntry(done ? 'checklist_done' : 'checklist_undone', current.status, actor, `${item}${note ? `: ${note}` : ''}`, true) },
       $inc: { rev: 1 },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Application>()
   if (!app) return { ok: false, reason: 'not_in_review' }
   await recordAudit({
@@ -538,7 +538,7 @@ export async function scheduleAppointment(
       $push: { appointments: appointment, history: historyEntry(`${input.kind}_scheduled`, current.status, actor, `${input.place}`) },
       $inc: { rev: 1 },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Application>()
   if (!app) return { ok: false, reason: 'not_in_review' }
   await recordAudit({ actor, action: 'application.appointment_scheduled', subject: { type: 'Application', id: app._id }, after: { kind: input.kind, at: input.at, place: input.place } })
@@ -593,7 +593,7 @@ export async function decideApplication(
   }
   // a rejected applicant may apply again later
   if (input.outcome === 'rejected') update.$unset = { openKey: 1 }
-  const app = await ApplicationModel.findOneAndUpdate(filter, update, { new: true }).lean<Application>()
+  const app = await ApplicationModel.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<Application>()
   if (!app) {
     const latest = await getApplication(current._id)
     if (latest && latest.status !== current.status) return { ok: false, reason: 'already_decided' }
@@ -617,7 +617,7 @@ export async function completeDecision(app: Application, actor: Actor) {
   const done = await ApplicationModel.findOneAndUpdate(
     { _id: app._id, 'decision.effectsDoneAt': null, status: app.status },
     { $set: { 'decision.effectsDoneAt': new Date() } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Application>()
   return done ?? ((await getApplication(app._id)) as Application)
 }
@@ -642,7 +642,7 @@ export async function reopenApplication(
   const app = await ApplicationModel.findOneAndUpdate(
     { _id: current._id, status: 'waitlisted' },
     { $set: { status: 'in_review', decision: null, decidedAt: null }, $push: { history: historyEntry('reopened', 'in_review', actor, note) }, $inc: { rev: 1 } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Application>()
   if (!app) return { ok: false, reason: 'not_allowed' }
   await recordAudit({ actor, action: 'application.reopened', subject: { type: 'Application', id: app._id }, before: { status: 'waitlisted' }, after: { status: 'in_review' }, reason: note })

@@ -128,7 +128,7 @@ export async function updateFamilyProfile(
 ) {
   const before = await FamilyModel.findById(familyId).select('name phone email village address products').lean()
   if (!before) return null
-  const after = await FamilyModel.findByIdAndUpdate(familyId, { $set: changes }, { new: true }).lean<Family>()
+  const after = await FamilyModel.findByIdAndUpdate(familyId, { $set: changes }, { returnDocument: 'after' }).lean<Family>()
   await recordAudit({
     actor,
     action: 'family.profile_updated',
@@ -188,7 +188,7 @@ export async function setMakerPage(
   for (let attempt = 0; attempt < 5; attempt++) {
     if (!family.makerPage?.slug) set['makerPage.slug'] = attempt === 0 ? slugify(`${family.name} ${family.region}`) : `${slugify(`${family.name} ${family.region}`)}-${Math.random().toString(36).slice(2, 6)}`
     try {
-      const after = await FamilyModel.findByIdAndUpdate(familyId, { $set: set }, { new: true }).lean<Family>()
+      const after = await FamilyModel.findByIdAndUpdate(familyId, { $set: set }, { returnDocument: 'after' }).lean<Family>()
       if (Boolean(family.makerPage?.published) !== input.published) {
         await recordAudit({ actor, action: input.published ? 'family.maker_page_published' : 'family.maker_page_hidden', subject: { type: 'Family', id: String(familyId) } })
       }
@@ -213,4 +213,14 @@ export async function getPublishedMakerPage(slug: string) {
   return FamilyModel.findOne({ 'makerPage.slug': slug, 'makerPage.published': true, status: 'active' })
     .select('name region village womenLed businessKind products makerPage')
     .lean<Family>()
+}
+
+/** The accounts that act for a household (joined or still invited). */
+export async function listFamilyAccounts(familyId: Types.ObjectId | string) {
+  return UserModel.find({ familyId }).select('name email status locale').sort({ createdAt: 1 }).lean()
+}
+
+/** The household that invited this account and is waiting for it to join. */
+export async function getInvitingFamily(userId: Types.ObjectId | string) {
+  return FamilyModel.findOne({ members: { $elemMatch: { userId, invitedAt: { $ne: null } } } }).select('name region members').lean<Family>()
 }

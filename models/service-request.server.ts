@@ -173,7 +173,7 @@ export async function takeServiceRequest(id: unknown, assignee: Person, actor: A
       $set: { assigneeId: oid(assignee._id), assigneeName: assignee.name, ...(starts ? { status: 'in_progress', takenAt: new Date() } : {}) },
       $push: { history: entry(starts ? 'taken' : 'reassigned', 'in_progress', actor, assignee.name) },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<ServiceRequest>()
   if (!request) return { ok: false, reason: 'not_open' }
   await recordAudit({
@@ -201,7 +201,7 @@ export async function postServiceMessage(
   const request = await ServiceRequestModel.findOneAndUpdate(
     { _id: current._id, status: { $in: OPEN_SERVICE_STATUSES } },
     { $push: { messages: posted }, $set: { [fromStaff ? 'staffReadAt' : 'familyReadAt']: posted.at } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<ServiceRequest>()
   if (!request) return { ok: false, reason: 'closed' }
   await recordAudit({ actor: author, action: 'service.message', subject: { type: 'ServiceRequest', id: request._id }, after: { fromStaff, files: files.length } })
@@ -219,7 +219,7 @@ export async function closeServiceRequest(
   const request = await ServiceRequestModel.findOneAndUpdate(
     { _id: current._id, status: 'in_progress' },
     { $set: { status: 'closed', closedAt: now, resolution: input.resolution, outcome: input.outcome.trim() }, $push: { history: entry('closed', 'closed', actor, input.outcome) } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<ServiceRequest>()
   if (!request) return { ok: false, reason: 'not_open' }
   await recordAudit({
@@ -240,7 +240,7 @@ export async function cancelServiceRequest(id: unknown, actor: Actor, note = '')
   const request = await ServiceRequestModel.findOneAndUpdate(
     { _id: current._id, status: 'requested' },
     { $set: { status: 'cancelled', closedAt: new Date() }, $push: { history: entry('cancelled', 'cancelled', actor, note) } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<ServiceRequest>()
   if (!request) return { ok: false, reason: 'not_cancellable' }
   await recordAudit({ actor, action: 'service.cancelled', subject: { type: 'ServiceRequest', id: request._id }, before: { status: 'requested' }, after: { status: 'cancelled' }, reason: note })

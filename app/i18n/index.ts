@@ -1,3 +1,4 @@
+import abadFamily from './abad-family'
 import account from './account'
 import admin from './admin'
 import auth from './auth'
@@ -10,7 +11,7 @@ import programmes from './programmes'
  */
 export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
 
-const features: Catalogue[] = [common, auth, account, admin, programmes]
+const features: Catalogue[] = [common, auth, account, admin, programmes, abadFamily]
 
 export const catalogues: Catalogue = {
   az: Object.assign({}, ...features.map((f) => f.az)),
