@@ -19,6 +19,7 @@ import { checkHolder, holderContacts, holderKey, holderNames, type Holder } from
 import { getPlace, PlaceModel, type Place } from './place.server'
 import { createResource, getResource, ResourceModel, type Resource } from './resource.server'
 import { createSlot, SlotModel, type Slot } from './slot.server'
+import { UserModel } from './user.server'
 
 /**
  * Training on top of the booking engine: a course run is a resource of kind 'course' (ref → the
@@ -549,4 +550,9 @@ export async function listTrainerSessions(trainerId: string | Types.ObjectId, fr
     const run = runs.find((r) => String(r._id) === String(session.resourceId)) ?? null
     return { session, run, place: run ? (places.find((p) => String(p._id) === String(run.placeId)) ?? null) : null }
   })
+}
+
+/** People who can run sessions (for the run and course forms). */
+export async function listTrainers() {
+  return UserModel.find({ roles: 'trainer', status: 'active' }).select('name email').sort({ name: 1 }).limit(200).lean<{ _id: Types.ObjectId; name: string; email: string }[]>()
 }

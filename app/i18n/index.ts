@@ -3,7 +3,9 @@ import account from './account'
 import admin from './admin'
 import auth from './auth'
 import common from './common'
+import factory from './factory'
 import programmes from './programmes'
+import training from './training'
 
 /**
  * Every feature keeps its messages in one file here, the three languages side by side, and is
@@ -11,7 +13,7 @@ import programmes from './programmes'
  */
 export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
 
-const features: Catalogue[] = [common, auth, account, admin, programmes, abadFamily]
+const features: Catalogue[] = [common, auth, account, admin, factory, abadFamily, training, programmes]
 
 export const catalogues: Catalogue = {
   az: Object.assign({}, ...features.map((f) => f.az)),
