@@ -5,7 +5,7 @@ import { AbilityBuilder, createMongoAbility, subject as caslSubject, type MongoA
  * the server (loaders, actions, list queries through accessibleBy) and by the UI to hide what the
  * user cannot do. Condition values are strings: compare documents through `asSubject`.
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'assign' | 'decide' | 'invite' | 'revoke' | 'submit' | 'review' | 'check_in' | 'recall'
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'assign' | 'decide' | 'invite' | 'revoke' | 'submit' | 'review' | 'check_in' | 'recall' | 'refund'
 export type SubjectName =
   | 'all'
   | 'User'
@@ -32,6 +32,8 @@ export type SubjectName =
   | 'Product'
   | 'Brand'
   | 'BrandingRequest'
+  | 'Order'
+  | 'Cart'
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown>]>
 
 export type AbilityUser = {
@@ -53,6 +55,8 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
   can('read', 'Certificate')
   can('read', 'Product', { status: 'listed' })
   can('read', 'Brand')
+  // boutique: guests fill a cart and check out without an account
+  can('create', ['Cart', 'Order'])
 
   if (!user || user.status === 'disabled') return build()
   const userId = id(user._id)!
@@ -160,6 +164,16 @@ export function defineAbilityFor(user: AbilityUser | null): AppAbility {
     can(['read', 'review', 'update'], 'Product')
   }
   // ——— end branding and catalogue ———
+
+  // ——— boutique: carts and orders ———
+  // a signed-in shopper reads their own orders (guests follow the mailed link with its token)
+  can('read', 'Order', { 'customer.userId': userId })
+  can(['read', 'update'], 'Cart', { owner: `user:${userId}` })
+  if (roles.has('sales_manager')) {
+    // the order desk: pack, ship or hand over, cancel; refunds give money back
+    can(['read', 'update', 'refund'], 'Order')
+  }
+  // ——— end boutique ———
 
   if (roles.has('admin')) {
     can('manage', 'all')

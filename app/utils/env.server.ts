@@ -31,6 +31,17 @@ const EnvSchema = z
     FACTORY_SUSPENSION_DAYS: z.coerce.number().int().positive().default(14),
     /** how often the server sends shift reminders and applies lot expiry; 0 turns the scheduler off */
     FACTORY_JOBS_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
+    /** boutique: minutes an unpaid (online) order holds its stock before it returns to sale */
+    RESERVATION_MINUTES: z.coerce.number().int().positive().default(30),
+    /** boutique: courier delivery within Baku, in qəpik, and the order value from which it is free (0: never free) */
+    COURIER_FEE: z.coerce.number().int().min(0).default(500),
+    FREE_COURIER_FROM: z.coerce.number().int().min(0).default(6000),
+    /** tests only: send Stripe API calls to a local HTTP server instead of api.stripe.com */
+    STRIPE_API_HOST: z.string().optional(),
+    STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
+    /** 1: expose /bench/bare, the framework's ceiling for `npm run bench:shop` */
+    BENCH: z.enum(['0', '1']).default('0'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
