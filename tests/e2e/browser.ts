@@ -13,7 +13,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
  * A fresh browser profile per call: no cookies shared between people in one test. Viewport 1280×800
  * unless a phone is asked for.
  */
-export async function openBrowser({ phone = false, locale = 'az-AZ' }: { phone?: boolean; locale?: string } = {}) {
+export async function openBrowser({ phone = false, locale = 'az-AZ', bypassCSP = false }: { phone?: boolean; locale?: string; bypassCSP?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'abad-chromium-'))
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: inject('chromiumPath'),
@@ -24,6 +24,8 @@ export async function openBrowser({ phone = false, locale = 'az-AZ' }: { phone?:
     viewport: phone ? { width: 360, height: 740 } : { width: 1280, height: 800 },
     isMobile: phone,
     hasTouch: phone,
+    // only for injecting test tools (axe-core) as a script tag; the app's own CSP is tested without it
+    bypassCSP,
   })
   const page = context.pages()[0] ?? (await context.newPage())
   const errors: string[] = []

@@ -1,0 +1,94 @@
+import path from 'node:path'
+import type { AxeResults, Result } from 'axe-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loginAsRole, openBrowser, type Browser, type Page } from './browser'
+
+/**
+ * An automated accessibility check (axe-core) of the main pages, on a desktop and on a 360 px
+ * phone. It fails on `serious` and `critical` violations and lists them so they can be fixed.
+ * Other features add their pages to PAGES.
+ */
+const AXE = path.resolve('node_modules/axe-core/axe.min.js')
+const BLOCKING = new Set(['serious', 'critical'])
+
+type Who = 'visitor' | 'family' | 'admin'
+/** `phone`: also checked on a 360 px phone (the main pages; the rest share their layout). */
+type PageCheck = { name: string; who: Who; path: string | ((page: Page) => Promise<string>); status?: number; phone?: boolean }
+
+const PAGES: PageCheck[] = [
+  { name: 'home', who: 'visitor', path: '/', phone: true },
+  { name: 'login', who: 'visitor', path: '/login', phone: true },
+  { name: 'signup', who: 'visitor', path: '/signup', phone: true },
+  { name: 'forgot password', who: 'visitor', path: '/forgot-password' },
+  { name: 'reset password (used link)', who: 'visitor', path: '/reset-password/not-a-real-token', status: 410 },
+  { name: 'not found', who: 'visitor', path: '/no-such-page', status: 404 },
+  { name: 'account', who: 'family', path: '/account', phone: true },
+  { name: 'sessions', who: 'family', path: '/account/sessions', phone: true },
+  { name: 'forbidden', who: 'family', path: '/admin/users', status: 403 },
+  { name: 'admin users', who: 'admin', path: '/admin/users', phone: true },
+  { name: 'admin users, filtered', who: 'admin', path: '/admin/users?role=family&status=active&sort=name&dir=asc' },
+  { name: 'admin user page', who: 'admin', path: firstUserPage },
+  { name: 'invite staff', who: 'admin', path: '/admin/users/invite' },
+  { name: 'audit trail', who: 'admin', path: '/admin/audit' },
+  { name: 'outbox', who: 'admin', path: '/admin/outbox' },
+  { name: 'outbox message', who: 'admin', path: firstOutboxMessage },
+]
+
+async function firstUserPage(page: Page) {
+  await page.goto('/admin/users?q=family%40demo.abad.az')
+  return (await page.locator('main table a').first().getAttribute('href'))!
+}
+
+async function firstOutboxMessage(page: Page) {
+  await page.goto('/admin/outbox')
+  return (await page.locator('main table a').first().getAttribute('href'))!
+}
+
+function describeViolation(violation: Result) {
+  const nodes = violation.nodes
+    .slice(0, 5)
+    .map((node) => `    at ${node.target.join(' ')}\n      ${(node.failureSummary ?? '').replace(/\n\s*/g, ' · ')}`)
+    .join('\n')
+  const more = violation.nodes.length > 5 ? `\n    … and ${violation.nodes.length - 5} more` : ''
+  return `  ${violation.impact}: ${violation.id} — ${violation.help} (${violation.helpUrl})\n${nodes}${more}`
+}
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: AXE })
+  const results = (await page.evaluate(() => (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }))) as AxeResults
+  return results.violations.filter((violation) => BLOCKING.has(violation.impact ?? ''))
+}
+
+describe.each([
+  { device: 'desktop', phone: false },
+  { device: 'phone', phone: true },
+])('accessibility on a $device', ({ phone }) => {
+  const browsers = {} as Record<Who, Browser>
+
+  beforeAll(async () => {
+    for (const who of ['visitor', 'family', 'admin'] as const) browsers[who] = await openBrowser({ phone, bypassCSP: true })
+    await loginAsRole(browsers.family.page, 'family')
+    await loginAsRole(browsers.admin.page, 'admin')
+    // a mail in the outbox, so the message page has something to show
+    const { page } = browsers.visitor
+    await page.goto('/forgot-password')
+    await page.locator('main input[name="email"]').fill('shopper@demo.abad.az')
+    await page.locator('main form button[type="submit"]').click()
+    await page.getByTestId('forgot-sent').waitFor()
+  })
+
+  afterAll(async () => {
+    await Promise.all(Object.values(browsers).map((browser) => browser.close()))
+  })
+
+  it.each(PAGES.filter((check) => !phone || check.phone))('$name has no serious or critical violations', async ({ who, path: target, status = 200 }) => {
+    const { page } = browsers[who]
+    const url = typeof target === 'string' ? target : await target(page)
+    const response = await page.goto(url)
+    expect(response?.status(), `status of ${url}`).toBe(status)
+    // check the page as people use it: after React has taken over
+    await page.locator('.site-header.has-js').waitFor()
+    const violations = await axeViolations(page)
+    expect(violations.length, `axe found on ${url}:\n${violations.map(describeViolation).join('\n')}`).toBe(0)
+  })
+})
