@@ -202,7 +202,7 @@ describe('concurrency', () => {
       [0, 40],
       [20, 30],
     ])
-  })
+  }, 180_000)
 
   test('100 concurrent two-unit orders against 120 units: never negative, every unit accounted for', async () => {
     const lots = [await makeLot({ qty: 30, bestBefore: inDays(10) }), await makeLot({ qty: 40, bestBefore: inDays(20) }), await makeLot({ qty: 50, bestBefore: inDays(30) })]
@@ -229,5 +229,5 @@ describe('concurrency', () => {
       for (const r of lot.reservations) held.set(String(r.orderId), (held.get(String(r.orderId)) ?? 0) + r.qty)
     expect(held.size).toBe(succeeded.length)
     expect([...held.values()].every((qty) => qty === 2)).toBe(true)
-  })
+  }, 180_000)
 })

@@ -1,6 +1,9 @@
 import mongoose, { Schema, type InferSchemaType, type Model, Types } from 'mongoose'
+import { sendMail } from '#app/utils/mail.server'
+import { pickText } from '#app/utils/i18n'
 import { recordAudit, type Actor } from './audit.server'
 import { localDay } from './factory-days'
+import { holderContacts } from './holder.server'
 import { listLotMovements, listOrderMovements, recordMovement } from './lot-movement.server'
 
 export const LOT_STATUSES = ['available', 'sold_out', 'quarantined', 'recalled', 'expired'] as const
@@ -331,7 +334,7 @@ export async function stockForProduct(productId: Types.ObjectId | string, now = 
 
 export type LotActionResult = { ok: true; lot: Lot } | { ok: false; reason: 'not_found' | 'already_recalled' | 'not_enough' | 'not_available' }
 
-/** Takes a lot off sale at once, whatever state it was in, and tells the family. */
+/** Takes a lot off sale at once, whatever state it was in, and tells the family by mail. */
 export async function recallLot({ lotId, reason, actor }: { lotId: Types.ObjectId | string; reason: string; actor: Actor }): Promise<LotActionResult> {
   const before = await LotModel.findById(lotId).select('status code familyId').lean<Lot>()
   if (!before) return { ok: false, reason: 'not_found' }
@@ -343,6 +346,10 @@ export async function recallLot({ lotId, reason, actor }: { lotId: Types.ObjectI
   ).lean<Lot>()
   if (!lot) return { ok: false, reason: 'already_recalled' }
   await recordAudit({ actor, action: 'lot.recalled', subject: { type: 'Lot', id: lot._id }, before: { status: before.status }, after: { status: 'recalled' }, reason })
+  const contacts = await holderContacts({ kind: 'family', id: lot.familyId })
+  await Promise.all(
+    contacts.map((c) => sendMail({ to: c.email, locale: c.locale ?? 'az', template: 'lot.recalled', params: { name: c.name, code: lot.code, product: pickText(lot.productName, c.locale ?? 'az'), reason } })),
+  )
   return { ok: true, lot }
 }
 

@@ -3,6 +3,7 @@ import account from './account'
 import admin from './admin'
 import auth from './auth'
 import common from './common'
+import factory from './factory'
 import programmes from './programmes'
 import training from './training'
 
@@ -12,7 +13,7 @@ import training from './training'
  */
 export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
 
-const features: Catalogue[] = [common, auth, account, admin, abadFamily, training, programmes]
+const features: Catalogue[] = [common, auth, account, admin, factory, abadFamily, training, programmes]
 
 export const catalogues: Catalogue = {
   az: Object.assign({}, ...features.map((f) => f.az)),
