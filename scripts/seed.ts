@@ -1,12 +1,16 @@
 import { pathToFileURL } from 'node:url'
 import { UserModel } from '#models/user.server'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedAccounts } from './seed/accounts'
+import { seedTraining } from './seed/training'
 
 export { DEMO_PASSWORD }
 export const DEMO_LOGINS = Object.fromEntries(DEMO_ACCOUNTS.map((account) => [account.lead ? `${account.role} (lead)` : account.role, account.email]))
 
 /** Each domain adds its demo data as one step, in dependency order. */
-const steps: { name: string; run: () => Promise<void> }[] = [{ name: 'accounts', run: seedAccounts }]
+const steps: { name: string; run: () => Promise<void> }[] = [
+  { name: 'accounts', run: seedAccounts },
+  { name: 'training', run: seedTraining },
+]
 
 export async function seedDemo() {
   for (const step of steps) {
