@@ -1,6 +1,7 @@
 import type { SessionUser } from '#models/user.server'
 import { getApplication } from '#models/application.server'
 import { getServiceRequest } from '#models/service-request.server'
+import { getBrandingRequest } from '#models/branding.server'
 import { asSubject } from './abilities'
 import { abilityFor } from './auth.server'
 
@@ -19,6 +20,14 @@ const CHECKS: Record<string, Check> = {
     // only the people the decision was about rate it, not the staff who can read it
     const own = String(app.applicantId) === String(user._id) || (app.familyId && String(app.familyId) === String(user.familyId ?? ''))
     return own ? { subjectType: 'Application', familyId: app.familyId ? String(app.familyId) : null, region: app.region } : null
+  },
+  async branding_approval(user, subjectId) {
+    const request = await getBrandingRequest(subjectId)
+    if (!request || request.status !== 'lead_approved') return null
+    // the family the brand was made for rates it, not the designers
+    if (String(request.familyId) !== String(user.familyId ?? '')) return null
+    if (!abilityFor(user).can('read', asSubject('BrandingRequest', request))) return null
+    return { subjectType: 'BrandingRequest', familyId: String(request.familyId), region: null }
   },
   async service_request(user, subjectId) {
     const request = await getServiceRequest(subjectId)
