@@ -6,7 +6,7 @@ export const CounterModel = (mongoose.models.Counter as Model<{ _id: string; seq
 
 /** Next number of a named sequence: one atomic $inc upsert, so concurrent callers never share a number. */
 export async function nextSequence(key: string): Promise<number> {
-  const counter = await CounterModel.findOneAndUpdate({ _id: key }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean()
+  const counter = await CounterModel.findOneAndUpdate({ _id: key }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean()
   return counter!.seq
 }
 

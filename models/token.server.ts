@@ -41,6 +41,6 @@ export async function consumeToken(kind: TokenKind, raw: string) {
   return TokenModel.findOneAndUpdate(
     { kind, hash: digest(raw), usedAt: null, expiresAt: { $gt: new Date() } },
     { $set: { usedAt: new Date() } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean()
 }

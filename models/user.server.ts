@@ -127,7 +127,7 @@ export async function updateProfile(
 ) {
   const before = await UserModel.findById(userId).select('name phone locale').lean()
   if (!before) return null
-  const after = await UserModel.findByIdAndUpdate(userId, { $set: changes }, { new: true }).select(PUBLIC_USER_FIELDS).lean<SessionUser>()
+  const after = await UserModel.findByIdAndUpdate(userId, { $set: changes }, { returnDocument: 'after' }).select(PUBLIC_USER_FIELDS).lean<SessionUser>()
   await recordAudit({
     actor,
     action: 'user.profile_updated',
@@ -141,7 +141,7 @@ export async function updateProfile(
 export async function setUserRoles(userId: string, roles: Role[], lead: boolean, actor: Actor, reason = '') {
   const before = await UserModel.findById(userId).select('roles lead').lean()
   if (!before) return null
-  const after = await UserModel.findByIdAndUpdate(userId, { $set: { roles, lead } }, { new: true }).select(PUBLIC_USER_FIELDS).lean<SessionUser>()
+  const after = await UserModel.findByIdAndUpdate(userId, { $set: { roles, lead } }, { returnDocument: 'after' }).select(PUBLIC_USER_FIELDS).lean<SessionUser>()
   await recordAudit({
     actor,
     action: 'user.roles_changed',
