@@ -41,7 +41,8 @@ afterEach(async () => {
 const newestJournal = (dir: string) =>
   join(dir, readdirSync(dir).filter((f) => /^journal-\d+\.journal$/.test(f)).sort().at(-1)!)
 
-describe('the engine process with a data directory', () => {
+// Each test starts engine processes two or three times; a busy machine needs the headroom.
+describe('the engine process with a data directory', { timeout: 90_000 }, () => {
   it('keeps every acknowledged write through kill -9 mid-load, and nothing that was never sent', async () => {
     const dir = tempDir()
     const { engine, items } = await start(dir)
@@ -56,7 +57,7 @@ describe('the engine process with a data directory', () => {
     let killing = false
     // Killed straight from an acknowledgement: the moment a write that was replied to too early is most likely lost.
     const killAfterEnoughAcks = () => {
-      if (killing || ackedInserts.size < 1500) return
+      if (killing || ackedInserts.size < 1000) return
       killing = true
       engine.child.kill('SIGKILL')
     }
@@ -92,7 +93,7 @@ describe('the engine process with a data directory', () => {
     await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)))
     await engine.kill()
     expect(engine.child.signalCode).toBe('SIGKILL')
-    expect(ackedInserts.size).toBeGreaterThanOrEqual(1500)
+    expect(ackedInserts.size).toBeGreaterThanOrEqual(1000)
 
     const restarted = await start(dir)
     expect(restarted.engine.stderr()).toMatch(/taking over the lock .* no longer running/)

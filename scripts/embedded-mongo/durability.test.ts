@@ -117,7 +117,7 @@ function runWriter(
 
 const journalFiles = (dir: string) => readdirSync(dir).filter((f) => /^journal-\d+\.journal$/.test(f)).sort()
 
-describe('durability', () => {
+describe('durability', { timeout: 60_000 }, () => {
   it('restores every BSON type after a clean close, from a snapshot', async () => {
     const dir = tempDir()
     const catalog = new FakeCatalog()

@@ -28,7 +28,7 @@ export interface EngineExit {
  * Starts the CLI in its own process. node runs it directly (no npx/tsx wrapper) so that the PID
  * is the engine's own: the one a crash test kills and a benchmark reads the memory of.
  */
-export function spawnEngine(args: string[], { timeoutMs = 15_000 } = {}): Promise<EngineProcess> {
+export function spawnEngine(args: string[], { timeoutMs = 30_000 } = {}): Promise<EngineProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -74,7 +74,7 @@ export function spawnEngine(args: string[], { timeoutMs = 15_000 } = {}): Promis
 }
 
 /** Runs the CLI to completion, for the cases where it must refuse to start. */
-export function runEngineToExit(args: string[], { timeoutMs = 15_000 } = {}): Promise<EngineExit> {
+export function runEngineToExit(args: string[], { timeoutMs = 30_000 } = {}): Promise<EngineExit> {
   const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
