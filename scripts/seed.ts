@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url'
 import { UserModel } from '#models/user.server'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedAccounts } from './seed/accounts'
+import { seedApplications } from './seed/applications'
 import { seedTraining } from './seed/training'
 
 export { DEMO_PASSWORD }
@@ -9,6 +10,8 @@ export const DEMO_LOGINS = Object.fromEntries(DEMO_ACCOUNTS.map((account) => [ac
 /** Each domain adds its demo data as one step, in dependency order. */
 const steps: { name: string; run: () => Promise<void> }[] = [
   { name: 'accounts', run: seedAccounts },
+  // before training and factories: they build on the accepted demo families
+  { name: 'applications', run: seedApplications },
   { name: 'training', run: seedTraining },
 ]
 
