@@ -5,6 +5,7 @@ import auth from './auth'
 import common from './common'
 import factory from './factory'
 import programmes from './programmes'
+import shop from './shop'
 import training from './training'
 
 /**
@@ -13,7 +14,7 @@ import training from './training'
  */
 export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
 
-const features: Catalogue[] = [common, auth, account, admin, factory, abadFamily, training, programmes]
+const features: Catalogue[] = [common, auth, account, admin, factory, abadFamily, training, programmes, shop]
 
 export const catalogues: Catalogue = {
   az: Object.assign({}, ...features.map((f) => f.az)),
