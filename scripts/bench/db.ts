@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BSON, Int32, MongoClient, ObjectId, type Document } from 'mongodb'
 import { spawnEngine, type EngineProcess } from '../embedded-mongo/spawn-engine.js'
@@ -97,12 +97,19 @@ function residentMb(pid: number): number {
   return kb / 1024
 }
 
+/** CPU time of a process's main thread: what the figures would cost on an idle machine. */
+function mainThreadCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100)
+}
+
 function check(condition: boolean, what: string) {
   if (!condition) throw new Error(`benchmark sanity check failed: ${what}`)
 }
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-db-'))
+  const loadBefore = loadavg()[0]
   let engine: EngineProcess | undefined
   let client: MongoClient | undefined
   try {
@@ -187,7 +194,7 @@ async function main() {
     check((await client.db('bench').collection('products').estimatedDocumentCount()) === PRODUCTS, 'all products back after reopen')
     report('reopen_100k_ms', reopenMs, 'ms', 2000)
     report('rss_100k_mb', rss, 'MB', 400)
-    note(`RSS after reopen: ${residentMb(engine.pid).toFixed(0)} MB`)
+    note(`reopen used ${mainThreadCpuMs(engine.pid).toFixed(0)} ms of the engine's main-thread CPU; RSS after reopen ${residentMb(engine.pid).toFixed(0)} MB`)
   } finally {
     await client?.close()
     await engine?.stop()
@@ -195,7 +202,7 @@ async function main() {
   }
 
   const width = Math.max(...figures.map((f) => f.metric.length))
-  note('summary (targets from issue 2):')
+  note(`summary (targets from issue 2; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${availableParallelism()} cores):`)
   for (const f of figures) note(`  ${f.met ? 'ok  ' : 'MISS'} ${f.metric.padEnd(width)} ${String(f.value).padStart(10)} ${f.unit.padEnd(6)} target ${f.target}`)
   const missed = figures.filter((f) => !f.met).length
   note(missed === 0 ? 'all targets met' : `${missed} target(s) missed`)
