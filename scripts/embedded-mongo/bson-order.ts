@@ -1,4 +1,4 @@
-import { BSONRegExp, Double, type Binary, type Document, type Timestamp } from 'bson'
+import { BSONRegExp, Double, ObjectId, type Binary, type Document, type Timestamp } from 'bson'
 import { compareNumbers, isInt32Number, numKind, numericKey } from './numbers.js'
 
 /**
@@ -54,6 +54,7 @@ export function typeClass(v: unknown): TypeClass {
       return TypeClass.Null
   }
   if (v === null) return TypeClass.Null
+  if (v instanceof ObjectId) return TypeClass.ObjectId
   if (Array.isArray(v)) return TypeClass.Array
   if (v instanceof Date) return TypeClass.Date
   switch (bsonTag(v as object)) {
@@ -107,6 +108,14 @@ function regexParts(v: unknown): [string, string] {
 
 /** Total order of BSON values as MongoDB sorts and compares them. */
 export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
+  if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0
+  if (a instanceof ObjectId && b instanceof ObjectId) return compareObjectIds(a as unknown as PackedObjectId, b as unknown as PackedObjectId)
+  if (a instanceof Date && b instanceof Date) {
+    const x = a.getTime()
+    const y = b.getTime()
+    return x < y ? -1 : x > y ? 1 : 0
+  }
   const ca = typeClass(a)
   const cb = typeClass(b)
   if (ca !== cb) return ca < cb ? -1 : 1

@@ -117,6 +117,34 @@ export class Index {
   keysOf(doc: Document): DocKeys | null {
     if (this.partial && !this.partial(doc)) return null
     if (this.isId) return { values: [[doc._id]], strings: [keyOf(doc._id)] }
+    const simple = this.simpleKeys(doc)
+    if (simple !== undefined) return simple
+    return this.generalKeys(doc)
+  }
+
+  /** The common case without arrays on the way: one key, no sets or cartesian products. */
+  private simpleKeys(doc: Document): DocKeys | null | undefined {
+    const values: unknown[] = []
+    let present = false
+    for (const f of this.fields) {
+      let v: unknown = doc
+      for (const part of f.parts) {
+        if (Array.isArray(v)) return undefined
+        if (!isPlainObject(v)) {
+          v = undefined
+          break
+        }
+        v = v[part]
+      }
+      if (Array.isArray(v)) return undefined
+      if (v !== undefined) present = true
+      values.push(v === undefined ? null : v)
+    }
+    if (this.sparse && !present) return null
+    return { values: [values], strings: [keyString(values)] }
+  }
+
+  private generalKeys(doc: Document): DocKeys | null {
     const perField: unknown[][] = []
     let present = false
     let arrayField: string | null = null

@@ -36,6 +36,13 @@ export class SortedList<T> {
       this.chunks.push([e])
       return
     }
+    const lastChunk = this.chunks[this.chunks.length - 1]!
+    if (this.cmp(lastChunk[lastChunk.length - 1]!, e) < 0) {
+      // appending in key order (ObjectIds, timestamps, counters) is the common case
+      lastChunk.push(e)
+      if (lastChunk.length > MAX_CHUNK) this.chunks.splice(this.chunks.length - 1, 1, lastChunk.slice(0, lastChunk.length >> 1), lastChunk.slice(lastChunk.length >> 1))
+      return
+    }
     const probe: Probe<T> = (x) => this.cmp(x, e)
     let c = this.chunkIndex(probe, false)
     if (c === this.chunks.length) c--

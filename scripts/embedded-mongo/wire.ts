@@ -1,5 +1,6 @@
 import { deserialize, serialize, type Document, type Long } from 'bson'
 import { normalizeDecoded } from './bson-order.js'
+import { decodeBson } from './bson-decode.js'
 
 /** MongoDB wire protocol framing: OP_QUERY (handshake only), OP_REPLY, OP_MSG. */
 
@@ -26,9 +27,13 @@ export type Request =
 
 export const DECODE_OPTIONS = { promoteValues: false, promoteLongs: false, bsonRegExp: true } as const
 
+function decodeWithBson(buf: Uint8Array): Document {
+  return normalizeDecoded(deserialize(buf, DECODE_OPTIONS)) as Document
+}
+
 /** Decode one BSON document into the engine's value representation. */
 export function decodeDocument(buf: Uint8Array): Document {
-  return normalizeDecoded(deserialize(buf, DECODE_OPTIONS)) as Document
+  return decodeBson(buf, decodeWithBson)
 }
 
 export function encodeDocument(doc: Document): Buffer {
