@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import mongoose, { Schema, type Model, type Types } from 'mongoose'
+import { MAX_LINE_QTY, SKU_PATTERN } from '#app/utils/shop'
 import { lookupVariants, type SellableVariant } from './storefront.server'
 
 /**
@@ -9,9 +10,8 @@ import { lookupVariants, type SellableVariant } from './storefront.server'
  * checkout instead of silently charged.
  */
 
-export const MAX_LINE_QTY = 50
+export { MAX_LINE_QTY, SKU_PATTERN }
 export const MAX_CART_LINES = 40
-export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,31}$/
 
 const cartLineSchema = new Schema(
   {

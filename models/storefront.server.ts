@@ -1,6 +1,7 @@
 import mongoose, { Types } from 'mongoose'
 import { CATEGORY_KEYS } from '#app/utils/catalogue'
 import { queryTokens, rankScore } from '#app/utils/search'
+import { SHOP_PAGE_SIZE, SHOP_SORTS, type ShopSort } from '#app/utils/shop'
 import { FamilyModel } from './family.server'
 import { LotModel, stockBySku } from './lot.server'
 import { LANGS, ProductModel, REGION_NAMES, SEARCH_CANDIDATES, type Product, type ProductImage, type Texts } from './product.server'
@@ -13,9 +14,7 @@ import { LANGS, ProductModel, REGION_NAMES, SEARCH_CANDIDATES, type Product, typ
  * product page, the cart and checkout always read the current price and stock.
  */
 
-export const SHOP_SORTS = ['relevance', 'newest', 'price_asc', 'price_desc'] as const
-export type ShopSort = (typeof SHOP_SORTS)[number]
-export const SHOP_PAGE_SIZE = 24
+export { SHOP_PAGE_SIZE, SHOP_SORTS, type ShopSort }
 /** Price bands for the filter, in qəpik; the last one is open. */
 export const PRICE_BANDS: readonly { min: number; max: number | null }[] = [
   { min: 0, max: 1000 },

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { UserModel } from '#models/user.server'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedAccounts } from './seed/accounts'
 import { seedApplications } from './seed/applications'
+import { seedShop } from './seed/shop'
 import { seedTraining } from './seed/training'
 
 export { DEMO_PASSWORD }
@@ -13,6 +14,8 @@ const steps: { name: string; run: () => Promise<void> }[] = [
   // before training and factories: they build on the accepted demo families
   { name: 'applications', run: seedApplications },
   { name: 'training', run: seedTraining },
+  // last: the boutique sells what the catalogue listed, from the lots the factories made
+  { name: 'shop', run: seedShop },
 ]
 
 export async function seedDemo() {

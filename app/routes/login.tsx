@@ -6,6 +6,7 @@ import { getUser, login, safeRedirect } from '#app/utils/auth.server'
 import { parseWith } from '#app/utils/form.server'
 import { makeT, useT } from '#app/utils/i18n'
 import { getLocale, localeCookie } from '#app/utils/session.server'
+import { mergeGuestCartAtLogin } from '#app/utils/shop.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request)
@@ -32,6 +33,9 @@ export async function action({ request }: ActionFunctionArgs) {
   headers.append('Set-Cookie', result.setCookie)
   // the account's language wins after login
   headers.append('Set-Cookie', await localeCookie.serialize(result.user.locale))
+  // a guest's cart joins the account's cart
+  const forgetGuestCart = await mergeGuestCartAtLogin(request, result.user._id)
+  if (forgetGuestCart) headers.append('Set-Cookie', forgetGuestCart)
   return redirect(safeRedirect(form.data.redirectTo, '/account'), { headers })
 }
 

@@ -2,6 +2,14 @@
  * Boutique constants shared by the server and the browser (order statuses, delivery and payment
  * methods, Baku districts for courier delivery). The order model is server-only.
  */
+export const SHOP_SORTS = ['relevance', 'newest', 'price_asc', 'price_desc'] as const
+export type ShopSort = (typeof SHOP_SORTS)[number]
+export const SHOP_PAGE_SIZE = 24
+/** Most units of one product per cart line. */
+export const MAX_LINE_QTY = 50
+/** What a SKU looks like (as the catalogue writes them). */
+export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,31}$/
+
 export const ORDER_STATUSES = ['placed', 'awaiting_payment', 'paid', 'packed', 'shipped', 'ready_for_pickup', 'delivered', 'cancelled', 'refunded'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
