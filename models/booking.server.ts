@@ -9,6 +9,7 @@ import { checkHolder, holderContacts, holderKey, type Holder, type HolderCheck }
 import { checkOpen, getPlace, type Place } from './place.server'
 import { getResource, quotaGroupOf, type Resource } from './resource.server'
 import { SlotModel, type Slot } from './slot.server'
+import { ATTENDANCE_MARKS, type AttendanceMark } from './training-constants'
 
 /**
  * The booking engine: course sessions, factory shifts, mentor hours, desks and event seats all go
@@ -21,8 +22,7 @@ import { SlotModel, type Slot } from './slot.server'
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'waitlisted', 'cancelled', 'checked_in', 'no_show', 'completed'] as const
 export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 export const ACTIVE_STATUSES: BookingStatus[] = ['pending', 'confirmed', 'waitlisted', 'checked_in']
-export const ATTENDANCE_MARKS = ['present', 'late', 'excused', 'absent'] as const
-export type AttendanceMark = (typeof ATTENDANCE_MARKS)[number]
+export { ATTENDANCE_MARKS, type AttendanceMark }
 
 /** Attendance can be taken from this long before a slot starts (people arrive early). */
 export const ATTENDANCE_OPENS_MINUTES = 60

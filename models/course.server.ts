@@ -1,8 +1,9 @@
 import mongoose, { Schema, type Model, type Types } from 'mongoose'
 import { recordAudit, type Actor } from './audit.server'
 
-export const COURSE_TOPICS = ['jam_preserves', 'confectionery', 'dairy', 'food_hygiene', 'financial_management', 'marketing', 'carpet_weaving', 'other'] as const
-export type CourseTopic = (typeof COURSE_TOPICS)[number]
+import { COURSE_TOPICS, type CourseTopic } from './training-constants'
+
+export { COURSE_TOPICS, type CourseTopic }
 
 const i18nText = { az: { type: String, default: '' }, en: { type: String, default: '' }, ru: { type: String, default: '' } }
 

@@ -265,3 +265,8 @@ export async function listResourceSlots(resourceId: string | Types.ObjectId, { i
   if (!includeCancelled) query.status = { $ne: 'cancelled' }
   return SlotModel.find(query).sort({ startsAt: 1 }).lean<Slot[]>()
 }
+
+export async function slotBelongsTo(slotId: string, resourceId: string | Types.ObjectId) {
+  if (!mongoose.isValidObjectId(slotId)) return false
+  return Boolean(await SlotModel.exists({ _id: slotId, resourceId }))
+}

@@ -32,8 +32,9 @@ describe('enrolment through the booking engine', () => {
     const second = await makeActiveFamily({ withMember: true, email: 'waiting@example.az' })
     const third = await makeActiveFamily()
     const a = await enrolInRun({ runId: run._id, holder: first.holder, actor })
-    expect(await enrolInRun({ runId: run._id, holder: second.holder, actor })).toMatchObject({ ok: false, reason: 'capacity_full', details: { waitlist: true } })
-    const b = await enrolInRun({ runId: run._id, holder: second.holder, actor, joinWaitlist: true })
+    expect(await enrolInRun({ runId: run._id, holder: second.holder, actor, idempotencyKey: 'page-1' })).toMatchObject({ ok: false, reason: 'capacity_full', details: { waitlist: true } })
+    // the same page (same key) then accepts the waitlist offer
+    const b = await enrolInRun({ runId: run._id, holder: second.holder, actor, joinWaitlist: true, idempotencyKey: 'page-1' })
     const c = await enrolInRun({ runId: run._id, holder: third.holder, actor, joinWaitlist: true })
     expect(b).toMatchObject({ ok: true, state: 'waitlisted' })
     const waiting = await BookingModel.find({ 'holder.id': second.family._id }).lean<Booking[]>()

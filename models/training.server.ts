@@ -296,7 +296,8 @@ async function replay(first: Enrolment): Promise<EnrolResult> {
 
 async function abandon(enrolment: Enrolment, booked: Booking[], refusal: Refusal, actor: Actor, now: Date): Promise<Refusal> {
   for (const booking of booked) await cancelBooking({ bookingId: booking._id, actor, by: 'staff', reason: 'enrolment_incomplete', now, notify: false })
-  await EnrolmentModel.updateOne({ _id: enrolment._id }, { $set: { status: 'cancelled', cancelledAt: now }, $unset: { activeKey: 1 } })
+  // a refused attempt is not an answer to replay: the same click may now join the waitlist
+  await EnrolmentModel.updateOne({ _id: enrolment._id }, { $set: { status: 'cancelled', cancelledAt: now }, $unset: { activeKey: 1, idempotencyKey: 1 } })
   return refusal
 }
 

@@ -14,7 +14,7 @@ import { redirectWithToast } from '#app/utils/toast.server'
 import { zonedToUtc } from '#app/utils/zoned-time'
 import trainingStyles from '#app/styles/training.css'
 import { cancelSlot, changeCapacity } from '#models/booking.server'
-import { createSlotTemplate, generateSlots, SlotModel } from '#models/slot.server'
+import { createSlotTemplate, generateSlots, slotBelongsTo } from '#models/slot.server'
 import { addRunSession, getRunSummary, listRunParticipants } from '#models/training.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: trainingStyles }]
@@ -77,7 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const here = `/admin/training/runs/${String(summary.run._id)}`
   const zone = summary.place?.timezone || 'Asia/Baku'
   const refused = (reason: { reason: string; details?: Record<string, unknown> }) => data({ intent, errors: {} as FieldErrors, formError: refusalMessage(t, locale, reason) }, { status: 409 })
-  const ownSlot = async (slotId: string) => Boolean(await SlotModel.exists({ _id: slotId, resourceId: summary.run._id }))
+  const ownSlot = (slotId: string) => slotBelongsTo(slotId, summary.run._id)
   switch (intent) {
     case 'session': {
       const parsed = parseWith(SessionSchema, form, t)

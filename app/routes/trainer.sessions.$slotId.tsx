@@ -10,7 +10,8 @@ import { pageTitle } from '#app/utils/meta'
 import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import trainingStyles from '#app/styles/training.css'
-import { ATTENDANCE_MARKS, completeSlot, type AttendanceMark } from '#models/booking.server'
+import { completeSlot } from '#models/booking.server'
+import { ATTENDANCE_MARKS, type AttendanceMark } from '#models/training-constants'
 import { getAttendanceSheet, recordAttendance, recordResult } from '#models/training.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: trainingStyles }]
