@@ -219,6 +219,31 @@ describe('durability', { timeout: 60_000 }, () => {
     expect(readdirSync(dir).some((f) => f.includes('.dropped-'))).toBe(true)
   })
 
+  it('starts from the older state when the newest snapshot is damaged, and refuses when none is left', async () => {
+    const dir = tempDir()
+    const expected = new FakeCatalog()
+    const entries: JournalEntry[] = [...setup(), { op: 'insert', ns: 'shop.products', docs: [product(1)] }]
+    for (const e of entries) expected.applyEntry(e)
+    await runWriter(dir, [entries])
+    // as a crash between renaming a new snapshot into place and deleting the journal it replaces, then bit rot
+    writeFileSync(join(dir, 'snapshot-00000002.bson'), Buffer.concat([Buffer.from('EMSNAP01'), Buffer.alloc(40, 7)]))
+
+    const { lines, log } = collectingLog()
+    const restored = new FakeCatalog()
+    await (await openDurability(dir, restored, log)).close()
+    expect(restored.dump()).toBe(expected.dump())
+    expect(lines.some((l) => /warning: snapshot snapshot-00000002\.bson is damaged .* starting from an older state/.test(l))).toBe(true)
+    expect(readdirSync(dir).some((f) => f.startsWith('snapshot-00000002.bson.damaged-'))).toBe(true)
+
+    const lonely = tempDir()
+    writeFileSync(join(lonely, 'snapshot-00000005.bson'), Buffer.concat([Buffer.from('EMSNAP01'), Buffer.alloc(40, 7)]))
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(openDurability(lonely, new FakeCatalog(), () => {})).rejects.toThrow(
+        /snapshot .*snapshot-00000005\.bson is damaged .* no older state can replace it/,
+      )
+    }
+  })
+
   it('refuses a second engine on the same directory, naming the directory and the PID', async () => {
     const dir = tempDir()
     const first = await openDurability(dir, new FakeCatalog(), () => {})

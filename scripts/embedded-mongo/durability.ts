@@ -252,7 +252,7 @@ function listGenerations(dir: string) {
   for (const name of readdirSync(dir)) {
     const match = /^(journal|snapshot)-(\d{8})\.(journal|bson)$/.exec(name)
     if (match) (match[1] === 'journal' ? journals : snapshots).push(Number(match[2]))
-    else if (name.endsWith('.tmp')) unlinkQuietly(join(dir, name))
+    else if (/^snapshot-\d{8}\.bson\.tmp$/.test(name)) unlinkQuietly(join(dir, name))
   }
   const ascending = (a: number, b: number) => a - b
   return { journals: journals.sort(ascending), snapshots: snapshots.sort(ascending) }
@@ -265,33 +265,46 @@ async function recover(
 ): Promise<RecoveredState> {
   const { journals, snapshots } = listGenerations(dir)
 
+  // Candidate starting points, newest first; generation 1 starts from nothing if its journal is there.
+  const bases = [...snapshots].reverse()
+  if (!snapshots.includes(1) && journals.includes(1)) bases.push(1)
   let base = 1
   let snapshotBytes = 0
   let snapshot: Buffer | undefined
-  for (const gen of [...snapshots].reverse()) {
-    const buf = await readFile(join(dir, snapshotName(gen)))
+  for (const [i, gen] of bases.entries()) {
+    if (!snapshots.includes(gen)) {
+      base = gen
+      break
+    }
+    const path = join(dir, snapshotName(gen))
+    const buf = await readFile(path)
     const problem = verifySnapshot(buf)
-    // An older snapshot is still usable if every journal after it survived.
-    const olderUsable = snapshots.some((g) => g < gen && journals.includes(g))
     if (!problem) {
       base = gen
       snapshot = buf
       snapshotBytes = buf.length
       break
     }
-    if (!olderUsable)
+    if (i === bases.length - 1)
       throw new Error(
-        `snapshot ${join(dir, snapshotName(gen))} is damaged (${problem}) and no older snapshot can replace it; ` +
+        `snapshot ${path} is damaged (${problem}) and no older state can replace it; ` +
           `restore the data directory from a backup or move it away to start empty`,
       )
-    const aside = `${join(dir, snapshotName(gen))}.damaged-${Date.now()}`
-    await rename(join(dir, snapshotName(gen)), aside)
-    log(`warning: snapshot ${snapshotName(gen)} is damaged (${problem}); kept as ${aside}, falling back to an older snapshot`)
+    const aside = `${path}.damaged-${Date.now()}`
+    await rename(path, aside)
+    log(`warning: snapshot ${snapshotName(gen)} is damaged (${problem}); kept as ${aside}, starting from an older state`)
   }
   if (!snapshot && journals.length > 0 && journals[0] !== 1)
     throw new Error(
       `data directory ${dir} has journals from generation ${journals[0]} but no snapshot they start from; ` +
         `restore it from a backup or move it away to start empty`,
+    )
+  const toReplay = journals.filter((g) => g >= base)
+  const missing = toReplay.findIndex((g, i) => g !== base + i)
+  if (missing >= 0)
+    throw new Error(
+      `data directory ${dir} lacks ${journalName(base + missing)} before ${journalName(toReplay[missing])}; ` +
+        `acknowledged writes would be missing, so it is not opened: restore it from a backup`,
     )
 
   if (snapshot) {
@@ -303,7 +316,6 @@ async function recover(
     }
   }
 
-  const toReplay = journals.filter((g) => g >= base)
   let journalBytes = JOURNAL_MAGIC.length
   for (let i = 0; i < toReplay.length; i++) {
     const gen = toReplay[i]
