@@ -323,13 +323,13 @@ function getMoreCommand(ctx: Context): Reply {
   const id = ctx.cmd.getMore
   if (!(id instanceof Long) && !isNumeric(id)) fail(Code.TypeMismatch, "Field 'getMore' must be of type long")
   const name = ctx.cmd.collection
-  validateCollectionName(name)
+  if (typeof name !== 'string') fail(Code.TypeMismatch, "Field 'collection' must be of type string")
   const longId = id instanceof Long ? id : Long.fromNumber(toDouble(id))
   return ctx.cursors.getMore(longId, `${ctx.db}.${name}`, intArg(ctx.cmd.batchSize, 'batchSize'))
 }
 
 function killCursorsCommand(ctx: Context): Reply {
-  collectionName(ctx, 'killCursors')
+  if (typeof ctx.cmd.killCursors !== 'string') fail(Code.TypeMismatch, "Field 'killCursors' must be of type string")
   const ids = ctx.cmd.cursors
   if (!Array.isArray(ids)) fail(Code.TypeMismatch, "Field 'cursors' must be an array")
   const { killed, notFound } = ctx.cursors.kill(ids.map((i) => (i instanceof Long ? i : Long.fromNumber(toDouble(i)))))

@@ -157,3 +157,17 @@ describe('plans return what a full scan returns', () => {
     for (const [filter, opts] of cases) expectSame(filter, opts)
   })
 })
+
+describe('contradictory and very large conditions', () => {
+  it('finds nothing for bounds that exclude each other, without scanning', () => {
+    expect(find({ category: 'tea', price: { $gt: 50, $lt: 10 } })).toEqual([])
+    expect(countRecords(coll, { category: { $in: ['tea'] }, status: 'listed', $and: [{ status: 'draft' }] }, compileFilter({ category: { $in: ['tea'] }, status: 'listed', $and: [{ status: 'draft' }] }))).toBe(0)
+    expect(find({ _id: 1, $and: [{ _id: 2 }] })).toEqual([])
+  })
+
+  it('still uses the _id map for a long $in list (a populate of many documents)', () => {
+    const wanted = Array.from({ length: 2000 }, (_, i) => i * 3)
+    expect(explainPlan(coll, { _id: { $in: wanted } }).kind).toBe('idLookup')
+    expect(find({ _id: { $in: wanted } })).toHaveLength(200)
+  })
+})

@@ -106,7 +106,7 @@ function fieldBounds(cond: unknown): FieldBounds | null {
         if (!Array.isArray(arg) && !isRegex(arg)) fb = { intervals: [pointInterval(arg)], exact: true, twoSided: false }
         break
       case '$in':
-        if (Array.isArray(arg) && arg.length > 0 && arg.length <= MAX_COMBOS && arg.every((v) => !Array.isArray(v) && !isRegex(v))) {
+        if (Array.isArray(arg) && arg.length > 0 && arg.every((v) => !Array.isArray(v) && !isRegex(v))) {
           const seen = new Set<string>()
           const intervals: Interval[] = []
           for (const v of arg) {
@@ -213,12 +213,13 @@ function partialUsable(ix: Index, a: Analysis): boolean {
   return Object.keys(pfe).every((k) => a.raw.get(k) === keyOf(pfe[k]))
 }
 
-function combosFor(fields: Interval[][]): Interval[][] | null {
+/** Interval combinations over the leading fields; fields that would multiply them past the cap are left to the filter. */
+function combosFor(fields: Interval[][]): Interval[][] {
   let combos: Interval[][] = [[]]
   for (const ivs of fields) {
+    if (combos.length * ivs.length > MAX_COMBOS && combos.length > 1) break
     const next: Interval[][] = []
     for (const c of combos) for (const iv of ivs) next.push([...c, iv])
-    if (next.length > MAX_COMBOS) return null
     combos = next
   }
   return combos
@@ -303,10 +304,13 @@ export function planQuery(coll: Collection, filter: Document, opts: PlanOptions 
     // documents missing the field are not in a sparse index: only bounds on it make it complete
     if (ix.sparse && fieldIvs.length === 0) continue
     const combos = combosFor(fieldIvs)
-    if (!combos) continue
+    const boundFields = combos[0]?.length ?? fieldIvs.length
+    if (boundFields < fieldIvs.length) {
+      fieldIvs.length = boundFields
+      exactFields = Math.min(exactFields, boundFields)
+    }
     const allPoints = fieldIvs.length === ix.fields.length && fieldIvs.every((ivs) => ivs.every((i) => 'point' in i))
     const sortOk = combos.length <= 1 ? sortSupport(ix, opts.sort, constant, eqSingle) : { ok: false, reverse: false }
-    const boundFields = fieldIvs.length
     const coversAll = exactFields === boundFields && [...a.fields.keys()].every((p) => ix.fields.slice(0, boundFields).some((f) => f.path === p))
     const exact = a.allExact && coversAll && !(ix.multikey && combos.length > 1)
     let score = 0
@@ -374,8 +378,7 @@ export function* candidates(coll: Collection, plan: Plan): Generator<Rec> {
       const ix = plan.index!
       const tree = ix.tree(() => coll.records())
       const seen = ix.multikey ? new Set<Rec>() : null
-      const combos = plan.combos.length === 0 ? [[]] : plan.combos
-      const ordered = plan.reverse ? [...combos].reverse() : combos
+      const ordered = plan.reverse ? [...plan.combos].reverse() : plan.combos
       for (const combo of ordered) {
         const probe = probeFor(ix, combo)
         const from = combo.length === 0 ? tree.start : tree.lowerBound(probe)
@@ -408,7 +411,7 @@ function countExact(coll: Collection, plan: Plan): number | null {
       if (ix.multikey) return null
       const tree = ix.tree(() => coll.records())
       let n = 0
-      for (const combo of plan.combos.length === 0 ? [[]] : plan.combos) {
+      for (const combo of plan.combos) {
         const probe = probeFor(ix, combo)
         n += tree.rank(tree.upperBound(probe)) - tree.rank(tree.lowerBound(probe))
       }
