@@ -2,9 +2,22 @@ import crypto from 'node:crypto'
 import mongoose, { Schema, type Model, type Types } from 'mongoose'
 import type { z } from 'zod'
 import { abadApplication } from './application-abad.server'
+import {
+  APPLICATION_KINDS,
+  APPLICATION_STATUSES,
+  DECISION_OUTCOMES,
+  QUEUE_AGES,
+  UNDECIDED_STATUSES,
+  type ApplicationKind,
+  type ApplicationStatus,
+  type DecisionOutcome,
+  type QueueSort,
+} from './application-states'
 import { recordAudit, type Actor } from './audit.server'
 import { formatReference, nextSequence } from './counter.server'
 import { overdueBefore } from './working-days'
+
+export * from './application-states'
 
 /**
  * One application machinery for every programme. A programme (ABAD family, INNOLAND start-up) is a
@@ -16,15 +29,6 @@ import { overdueBefore } from './working-days'
  * at once cannot both succeed, and every change lands in the history (the applicant's timeline) and
  * in the audit trail.
  */
-export const APPLICATION_KINDS = ['abad', 'innoland'] as const
-export type ApplicationKind = (typeof APPLICATION_KINDS)[number]
-export const APPLICATION_STATUSES = ['draft', 'submitted', 'in_review', 'accepted', 'rejected', 'waitlisted'] as const
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number]
-export const DECISION_OUTCOMES = ['accepted', 'rejected', 'waitlisted'] as const
-export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number]
-/** Statuses in which a decision is still owed: these count against the decision target. */
-export const UNDECIDED_STATUSES = ['submitted', 'in_review'] as const satisfies readonly ApplicationStatus[]
-
 export type DocumentSlot = { id: string; min: number; max: number; types: readonly string[] }
 
 export type ApplicationKindDef = {
@@ -649,9 +653,6 @@ export async function reopenApplication(
   return { ok: true, app }
 }
 
-export const QUEUE_SORTS = ['submittedAt', 'ref', 'region', 'status', 'assigneeName', 'applicantName'] as const
-export type QueueSort = (typeof QUEUE_SORTS)[number]
-export const QUEUE_AGES = ['overdue', 'due_soon', 'on_time'] as const
 export type QueueFilters = {
   kind: ApplicationKind
   region?: string

@@ -2,27 +2,16 @@ import crypto from 'node:crypto'
 import mongoose, { Schema, type Model, type Types } from 'mongoose'
 import { recordAudit, type Actor } from './audit.server'
 import { formatReference, nextSequence } from './counter.server'
+import { OPEN_SERVICE_STATUSES, SERVICE_KINDS, SERVICE_RESOLUTIONS, SERVICE_STATUSES, type SERVICE_QUEUE_SORTS, type ServiceKind, type ServiceStatus } from './service-kinds'
 import { overdueBefore, workingDaysBetween } from './working-days'
+
+export * from './service-kinds'
 
 /**
  * ABAD's "A to Z" support for a family: business plan, accounting, legal help, marketing. A family
  * asks, staff of the matching role take the request, both sides write messages (with files) on it,
  * and staff close it with an outcome. Service time runs from the request to the close.
  */
-export const SERVICE_KINDS = ['business_plan', 'accounting', 'legal', 'marketing'] as const
-export type ServiceKind = (typeof SERVICE_KINDS)[number]
-/** the staff role that handles each kind (abilities say the same) */
-export const SERVICE_HANDLER_ROLE: Record<ServiceKind, 'case_manager' | 'sales_manager'> = {
-  business_plan: 'case_manager',
-  accounting: 'case_manager',
-  legal: 'case_manager',
-  marketing: 'sales_manager',
-}
-export const SERVICE_STATUSES = ['requested', 'in_progress', 'closed', 'cancelled'] as const
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number]
-export const OPEN_SERVICE_STATUSES = ['requested', 'in_progress'] as const satisfies readonly ServiceStatus[]
-export const SERVICE_RESOLUTIONS = ['resolved', 'partly_resolved', 'referred', 'not_possible'] as const
-
 const fileSchema = new Schema(
   { id: { type: String, required: true }, name: { type: String, required: true }, type: { type: String, required: true }, size: { type: Number, required: true } },
   { _id: false },
@@ -262,8 +251,6 @@ const LIST_FIELDS = 'number familyId familyName region kind title status assigne
 export async function listFamilyServiceRequests(familyId: Types.ObjectId | string) {
   return ServiceRequestModel.find({ familyId: oid(familyId) }).select(LIST_FIELDS).sort({ openedAt: -1 }).lean<ServiceRequest[]>()
 }
-
-export const SERVICE_QUEUE_SORTS = ['openedAt', 'number', 'kind', 'status', 'familyName', 'region'] as const
 
 /** The staff queue: the caller's scope AND the filters, with counts per status. */
 export async function listServiceQueue({

@@ -31,8 +31,8 @@ import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import abadStyles from '#app/styles/abad.css'
 import { ABAD_APPOINTMENT_KINDS, ABAD_CHECKLIST } from '#models/application-abad'
+import { DECISION_OUTCOMES } from '#models/application-states'
 import {
-  DECISION_OUTCOMES,
   assignApplication,
   claimDecisionNotice,
   completeDecision,

@@ -23,14 +23,8 @@ import { pageTitle } from '#app/utils/meta'
 import { scopeFor } from '#app/utils/scope.server'
 import abadStyles from '#app/styles/abad.css'
 import { ABAD_NEEDS, ABAD_REGIONS } from '#models/application-abad'
-import {
-  APPLICATION_STATUSES,
-  QUEUE_AGES,
-  QUEUE_SORTS,
-  listApplicationQueue,
-  type ApplicationStatus,
-  type QueueFilters,
-} from '#models/application.server'
+import { APPLICATION_STATUSES, QUEUE_AGES, QUEUE_SORTS, type ApplicationStatus } from '#models/application-states'
+import { listApplicationQueue, type QueueFilters } from '#models/application.server'
 import { addWorkingDays, isOverdue, workingDaysBetween } from '#models/working-days'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: abadStyles }]

@@ -15,9 +15,8 @@ import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import { maxUploadBytes } from '#app/utils/uploads.server'
 import abadStyles from '#app/styles/abad.css'
+import { SERVICE_HANDLER_ROLE, SERVICE_RESOLUTIONS } from '#models/service-kinds'
 import {
-  SERVICE_HANDLER_ROLE,
-  SERVICE_RESOLUTIONS,
   closeServiceRequest,
   getServiceRequest,
   markServiceRead,

@@ -9,7 +9,8 @@ import { pageTitle } from '#app/utils/meta'
 import { scopeFor } from '#app/utils/scope.server'
 import abadStyles from '#app/styles/abad.css'
 import { ABAD_REGIONS } from '#models/application-abad'
-import { SERVICE_KINDS, SERVICE_QUEUE_SORTS, SERVICE_STATUSES, listServiceQueue, serviceWorkingDays, unreadCount, type ServiceKind, type ServiceStatus } from '#models/service-request.server'
+import { SERVICE_KINDS, SERVICE_QUEUE_SORTS, SERVICE_STATUSES, type ServiceKind, type ServiceStatus } from '#models/service-kinds'
+import { listServiceQueue, serviceWorkingDays, unreadCount } from '#models/service-request.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: abadStyles }]
 

@@ -244,7 +244,7 @@ export default function FamilyProfilePage() {
         <div className="maker-preview">
           {family.maker.photo ? <img src={family.maker.photo} alt={t('family.maker.photoAlt', { name: family.name })} className="maker-photo" /> : null}
           <Form method="post" encType="multipart/form-data" className="stack" noValidate>
-            <FileField name="photo" label={t('family.maker.photo')} accept={IMAGE_TYPES.join(',')} maxSize={maxBytes} error={photoErrors.photo} disabled={!canEdit} />
+            <FileField name="photo" label={t('family.maker.photo')} accept="image/jpeg,image/png,image/webp" maxSize={maxBytes} error={photoErrors.photo} disabled={!canEdit} />
             <Button type="submit" variant="secondary" disabled={!canEdit}>
               {t('family.maker.upload')}
             </Button>

@@ -14,7 +14,8 @@ import { redirectWithToast } from '#app/utils/toast.server'
 import { maxUploadBytes } from '#app/utils/uploads.server'
 import abadStyles from '#app/styles/abad.css'
 import { getFamily } from '#models/family.server'
-import { SERVICE_KINDS, createServiceRequest, listFamilyServiceRequests, unreadCount } from '#models/service-request.server'
+import { SERVICE_KINDS } from '#models/service-kinds'
+import { createServiceRequest, listFamilyServiceRequests, unreadCount } from '#models/service-request.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: abadStyles }]
 
