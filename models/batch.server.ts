@@ -359,6 +359,14 @@ async function ensureLot(batch: Batch, actor: Actor): Promise<Lot> {
   return lot
 }
 
+/** Photos taken at the check, added after the decision so a refused check leaves no stray images. */
+export async function attachQcPhotos(batchId: string | Types.ObjectId, photoIds: string[], actor: Actor) {
+  if (!photoIds.length) return false
+  const result = await BatchModel.updateOne({ _id: batchId, status: { $ne: 'recorded' } }, { $push: { 'qc.photos': { $each: photoIds } } })
+  if (result.modifiedCount) await recordAudit({ actor, action: 'batch.qc_photos_added', subject: { type: 'Batch', id: String(batchId) }, after: { photos: photoIds.length } })
+  return result.modifiedCount === 1
+}
+
 // ——— reads ———
 
 export async function getBatch(id: string | Types.ObjectId) {

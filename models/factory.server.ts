@@ -468,6 +468,37 @@ export async function applyNoShowRule(familyId: Types.ObjectId | string, actor: 
   return { until, noShows }
 }
 
+// ——— small reads for pages ———
+
+export async function familyNameOf(familyId: Types.ObjectId | string | null | undefined) {
+  if (!familyId || !mongoose.isValidObjectId(familyId)) return ''
+  return (await FamilyModel.findById(familyId).select('name').lean<{ name: string }>())?.name ?? ''
+}
+
+export async function personNameOf(userId: Types.ObjectId | string | null | undefined) {
+  if (!userId || !mongoose.isValidObjectId(userId)) return ''
+  return (await UserModel.findById(userId).select('name').lean<{ name: string }>())?.name ?? ''
+}
+
+/** A family's shifts that have not ended yet (booked, waiting or under way). */
+export async function listFamilyUpcomingShifts(familyId: Types.ObjectId | string, now = new Date()) {
+  return BookingModel.find({ kind: 'line', 'holder.kind': 'family', 'holder.id': familyId, status: { $in: ['confirmed', 'waitlisted', 'checked_in'] }, endsAt: { $gte: now } })
+    .sort({ startsAt: 1 })
+    .limit(50)
+    .lean<Booking[]>()
+}
+
+/** A factory shift (slot of a line) by id, or null. */
+export async function getFloorSlot(slotId: string | Types.ObjectId) {
+  if (!mongoose.isValidObjectId(slotId)) return null
+  return SlotModel.findOne({ _id: slotId, kind: 'line' }).lean<Slot>()
+}
+
+/** Active technicians, for assigning shifts. */
+export async function listTechnicians() {
+  return UserModel.find({ roles: 'technician', status: 'active' }).select('name').sort({ name: 1 }).limit(200).lean<{ _id: Types.ObjectId; name: string }[]>()
+}
+
 // ——— reminders ———
 
 /**

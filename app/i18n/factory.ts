@@ -3,6 +3,17 @@ import type { Catalogue } from './index'
 /** Factories, shifts, batches, quality control, lots and stock. */
 const factory: Catalogue = {
   az: {
+    'batch.field.bestBeforeAuto': 'Boş qoysanız, məhsulun saxlanma müddətinə görə hesablanacaq. Daha erkən tarix olar, daha gec olmaz.',
+    'batch.limits': '{product}: ən gec {date}',
+    'batch.limitsNone': '{product}: son istifadə tarixi yoxdur',
+    'batch.limitsUnknown': '{product}: saxlanma müddəti qeyd olunmayıb — tarixi özünüz yazın',
+    'lot.recipient.email': 'E-poçt',
+    'lot.recipient.phone': 'Telefon',
+    'qc.upload.too_large': 'hər foto ən çoxu {mb} MB ola bilər',
+    'qc.upload.wrong_type': 'yalnız JPEG, PNG və ya WebP foto',
+    'qc.upload.empty': 'fayl boşdur',
+    'qc.upload.too_many': 'ən çoxu {max} foto',
+    'qc.upload.not_multipart': 'forma oxunmadı, yenidən cəhd edin',
     'status.sold_out': 'Satılıb qurtarıb',
     'status.reserved_partly': 'Qismən rezerv',
 
@@ -344,6 +355,17 @@ const factory: Catalogue = {
     'mail.lot.recalled.body': 'Salam, {name}!\n\n{product} məhsulunun {code} partiyası geri çağırıldı və satışdan çıxarıldı.\nSəbəb: {reason}\n\nABAD komandası sizinlə əlaqə saxlayacaq.\n\nABAD',
   },
   en: {
+    'batch.field.bestBeforeAuto': 'Leave empty to use the product’s shelf life. An earlier date is allowed, a later one is not.',
+    'batch.limits': '{product}: {date} at the latest',
+    'batch.limitsNone': '{product}: no best-before date',
+    'batch.limitsUnknown': '{product}: no shelf life stated — enter the date yourself',
+    'lot.recipient.email': 'Email',
+    'lot.recipient.phone': 'Phone',
+    'qc.upload.too_large': 'each photo may be at most {mb} MB',
+    'qc.upload.wrong_type': 'only JPEG, PNG or WebP photos',
+    'qc.upload.empty': 'the file is empty',
+    'qc.upload.too_many': 'at most {max} photos',
+    'qc.upload.not_multipart': 'the form could not be read, try again',
     'status.sold_out': 'Sold out',
     'status.reserved_partly': 'Partly reserved',
 
@@ -685,6 +707,17 @@ const factory: Catalogue = {
     'mail.lot.recalled.body': 'Hello {name},\n\nLot {code} of {product} has been recalled and taken off sale.\nReason: {reason}\n\nThe ABAD team will contact you.\n\nABAD',
   },
   ru: {
+    'batch.field.bestBeforeAuto': 'Оставьте пустым, и дата рассчитается по сроку годности продукта. Более ранняя дата допустима, более поздняя — нет.',
+    'batch.limits': '{product}: не позже {date}',
+    'batch.limitsNone': '{product}: без срока годности',
+    'batch.limitsUnknown': '{product}: срок годности не указан — введите дату сами',
+    'lot.recipient.email': 'Эл. почта',
+    'lot.recipient.phone': 'Телефон',
+    'qc.upload.too_large': 'каждое фото — не больше {mb} МБ',
+    'qc.upload.wrong_type': 'только фото JPEG, PNG или WebP',
+    'qc.upload.empty': 'файл пустой',
+    'qc.upload.too_many': 'не больше {max} фото',
+    'qc.upload.not_multipart': 'форму не удалось прочитать, попробуйте ещё раз',
     'status.sold_out': 'Распродано',
     'status.reserved_partly': 'Частично зарезервировано',
 
