@@ -1,6 +1,8 @@
 import mongoose, { Schema, Types, type InferSchemaType, type Model } from 'mongoose'
+import { BRANDING_STATUS_KEYS, type BrandingStatusKey } from '#app/utils/catalogue'
 import { recordAudit, type Actor } from './audit.server'
 import { formatReference, nextSequence } from './counter.server'
+import { UserModel } from './user.server'
 
 /**
  * ABAD designs a family's brand: the family opens a request with a brief, a designer takes it and
@@ -13,8 +15,8 @@ import { formatReference, nextSequence } from './counter.server'
  * that status to `timeInState` (milliseconds per status) for the monitoring pages.
  */
 
-export const BRANDING_STATUSES = ['requested', 'in_design', 'proposed', 'changes_requested', 'approved', 'lead_approved'] as const
-export type BrandingStatus = (typeof BRANDING_STATUSES)[number]
+export const BRANDING_STATUSES = BRANDING_STATUS_KEYS
+export type BrandingStatus = BrandingStatusKey
 export const OPEN_BRANDING_STATUSES: readonly BrandingStatus[] = ['requested', 'in_design', 'proposed', 'changes_requested', 'approved']
 export const ARTWORK_ROLES = ['logo', 'label', 'packaging'] as const
 export type ArtworkRole = (typeof ARTWORK_ROLES)[number]
@@ -132,7 +134,8 @@ const brandSchema = new Schema(
 brandSchema.index({ requestId: 1 }, { unique: true })
 brandSchema.index({ familyId: 1, status: 1 })
 
-export type Brand = InferSchemaType<typeof brandSchema> & { _id: Types.ObjectId }
+export type BrandFile = { id: string; kind: string; width: number | null; height: number | null }
+export type Brand = Omit<InferSchemaType<typeof brandSchema>, 'logo' | 'labelTemplate' | 'packaging'> & { _id: Types.ObjectId; logo: BrandFile; labelTemplate: BrandFile; packaging: BrandFile }
 export const BrandModel = (mongoose.models.Brand as Model<Brand>) ?? mongoose.model('Brand', brandSchema, 'brands')
 
 export const HEX_COLOUR = /^#[0-9a-f]{6}$/i
@@ -371,4 +374,10 @@ export async function leadApprove(requestId: string, actor: Actor): Promise<Resu
   await recordAudit({ actor, action: 'branding.lead_approved', subject: { type: 'BrandingRequest', id: request._id }, before: { status: 'approved' }, after: { status: 'lead_approved', brandId: String(brand!._id) } })
   await recordAudit({ actor, action: 'brand.created', subject: { type: 'Brand', id: brand!._id }, after: { name: brand!.name, familyId: String(brand!.familyId), colours: brand!.colours } })
   return { ok: true, request: done ?? after, brand: brand! }
+}
+
+/** Designers a lead can hand a request to. */
+export async function listDesigners() {
+  const designers = await UserModel.find({ roles: 'designer', status: 'active' }).select('name lead').sort({ name: 1 }).limit(200).lean()
+  return designers.map((designer) => ({ id: String(designer._id), name: designer.name, lead: Boolean(designer.lead) }))
 }

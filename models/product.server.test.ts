@@ -115,7 +115,7 @@ describe('creating products', () => {
     const second = await createProduct({ familyId: f._id, makerName: f.name, region: f.region, input: completeProductInput({ variants: [{ sku: 'FREE-1', retailPrice: 100, wholesalePrice: 50 }] }) }, family)
     if (!first.ok || !second.ok) throw new Error('not created')
     const edit = await updateProduct(String(second.product._id), completeProductInput({ variants: [{ sku: 'TAKEN-1', retailPrice: 100, wholesalePrice: 50 }] }), family)
-    expect(edit).toEqual({ ok: false, reason: 'duplicate_sku' })
+    expect(edit).toEqual({ ok: false, reason: 'duplicate_sku', field: 'variants.0.sku' })
     expect((await getProduct(second.product._id))!.variants[0].sku).toBe('FREE-1')
   })
 

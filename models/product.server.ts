@@ -1,8 +1,10 @@
 import mongoose, { Schema, Types, type InferSchemaType, type Model } from 'mongoose'
+import { ALLERGEN_KEYS, CATEGORY_KEYS, CRAFT_CATEGORY_KEYS, FOOD_CATEGORY_KEYS, MAX_PRODUCT_IMAGES, PRODUCT_STATUS_KEYS, type AllergenKey, type CategoryKey, type ProductStatusKey } from '#app/utils/catalogue'
 import { buildSearchKeys, queryTokens, rankScore } from '#app/utils/search'
 import { recordAudit, type Actor } from './audit.server'
 import { BrandModel } from './branding.server'
 import { nextSequence } from './counter.server'
+import { FamilyModel } from './family.server'
 
 /**
  * The catalogue: a family's products, their variants (SKU, EAN-13 barcode, prices in qəpik), the
@@ -11,17 +13,17 @@ import { nextSequence } from './counter.server'
  * that passed quality control) here, in the model, so no route can skip it.
  */
 
-export const FOOD_CATEGORIES = ['jam', 'cheese', 'sausage', 'dried_fruit', 'tea', 'flour', 'pickles', 'beverages'] as const
-export const CRAFT_CATEGORIES = ['carpets', 'woodwork', 'souvenirs'] as const
-export const CATEGORIES = [...FOOD_CATEGORIES, ...CRAFT_CATEGORIES] as const
-export type Category = (typeof CATEGORIES)[number]
+export const FOOD_CATEGORIES = FOOD_CATEGORY_KEYS
+export const CRAFT_CATEGORIES = CRAFT_CATEGORY_KEYS
+export const CATEGORIES = CATEGORY_KEYS
+export type Category = CategoryKey
 export type ProductKind = 'food' | 'craft'
-export const PRODUCT_STATUSES = ['draft', 'submitted', 'changes_requested', 'listed', 'delisted'] as const
-export type ProductStatus = (typeof PRODUCT_STATUSES)[number]
+export const PRODUCT_STATUSES = PRODUCT_STATUS_KEYS
+export type ProductStatus = ProductStatusKey
 /** A family may change its product in these states; submitted and listed ones belong to the review. */
 export const FAMILY_EDITABLE: readonly ProductStatus[] = ['draft', 'changes_requested', 'delisted']
-export const ALLERGENS = ['gluten', 'milk', 'eggs', 'nuts', 'peanuts', 'sesame', 'soy', 'mustard', 'celery', 'sulphites', 'fish', 'crustaceans', 'molluscs', 'lupin'] as const
-export type Allergen = (typeof ALLERGENS)[number]
+export const ALLERGENS = ALLERGEN_KEYS
+export type Allergen = AllergenKey
 export const LANGS = ['az', 'en', 'ru'] as const
 export type Lang = (typeof LANGS)[number]
 export type Texts = Record<Lang, string>
@@ -138,8 +140,13 @@ productSchema.index({ updatedAt: -1 })
 
 export type Variant = { sku: string; label: Texts; barcode: string; retailPrice: number; wholesalePrice: number; craftStock: number }
 export type ProductImage = { id: string; width: number; height: number; alt: Texts }
-export type Product = Omit<InferSchemaType<typeof productSchema>, 'variants' | 'images'> & {
+type ProductTexts = 'title' | 'shortDescription' | 'description' | 'story'
+export type Product = Omit<InferSchemaType<typeof productSchema>, 'variants' | 'images' | ProductTexts> & {
   _id: Types.ObjectId
+  title: Texts
+  shortDescription: Texts
+  description: Texts
+  story: Texts
   variants: Variant[]
   images: ProductImage[]
   createdAt: Date
@@ -391,11 +398,18 @@ function contentFields(input: ProductInput) {
   }
 }
 
-function duplicateResult(error: unknown): WriteResult<never> | null {
+/** Which variant's SKU or barcode another product already holds, so the form marks that row. */
+async function duplicateResult(error: unknown, variants: Variant[], ownId?: Types.ObjectId): Promise<WriteResult<never> | null> {
   const field = duplicateField(error)
-  if (field === 'sku') return { ok: false, reason: 'duplicate_sku' }
-  if (field === 'barcode') return { ok: false, reason: 'duplicate_barcode' }
-  return null
+  if (field !== 'sku' && field !== 'barcode') return null
+  const key = field === 'sku' ? 'sku' : 'barcode'
+  const values = variants.map((variant) => variant[key])
+  const other = await ProductModel.findOne({ [`variants.${key}`]: { $in: values }, ...(ownId ? { _id: { $ne: ownId } } : {}) })
+    .select('variants')
+    .lean<Pick<Product, 'variants'>>()
+  const taken = new Set((other?.variants ?? []).map((variant) => variant[key]))
+  const index = Math.max(0, values.findIndex((value) => taken.has(value)))
+  return { ok: false, reason: field === 'sku' ? 'duplicate_sku' : 'duplicate_barcode', field: `variants.${index}.${key}` }
 }
 
 export async function brandBelongsTo(familyId: Types.ObjectId | string, brandId: string | null | undefined) {
@@ -433,7 +447,7 @@ export async function createProduct(
       await recordAudit({ actor, action: 'product.created', subject: { type: 'Product', id: product._id }, after: summary(product) })
       return { ok: true, product }
     } catch (error) {
-      const duplicate = duplicateResult(error)
+      const duplicate = await duplicateResult(error, prepared.variants)
       if (duplicate) return duplicate
       if (duplicateField(error) !== 'slug') throw error
     }
@@ -474,7 +488,7 @@ export async function updateProduct(productId: string, input: ProductInput, acto
     await recordAudit({ actor, action: 'product.updated', subject: { type: 'Product', id: after._id }, before: summary(before), after: summary(after) })
     return { ok: true, product: after }
   } catch (error) {
-    const duplicate = duplicateResult(error)
+    const duplicate = await duplicateResult(error, prepared.variants, before._id)
     if (duplicate) return duplicate
     throw error
   }
@@ -483,7 +497,7 @@ export async function updateProduct(productId: string, input: ProductInput, acto
 export async function addProductImage(productId: string, image: { id: string; width: number; height: number; alt: Partial<Texts> }, actor: Actor) {
   const entry = { id: image.id, width: image.width, height: image.height, alt: fullTexts(image.alt) }
   const after = await ProductModel.findOneAndUpdate(
-    { _id: productId, status: { $in: FAMILY_EDITABLE }, 'images.id': { $ne: image.id }, 'images.7': { $exists: false } },
+    { _id: productId, status: { $in: FAMILY_EDITABLE }, 'images.id': { $ne: image.id }, [`images.${MAX_PRODUCT_IMAGES - 1}`]: { $exists: false } },
     { $push: { images: entry } },
     { new: true },
   ).lean<Product>()
@@ -633,8 +647,9 @@ export async function getProductBySlug(slug: string) {
 const LIST_FIELDS = 'slug familyId brandId kind category status title shortDescription images variants makerName region updatedAt listedAt submittedAt'
 export type ProductListItem = Pick<Product, '_id' | 'slug' | 'familyId' | 'brandId' | 'kind' | 'category' | 'status' | 'title' | 'shortDescription' | 'images' | 'variants' | 'makerName' | 'region' | 'updatedAt' | 'listedAt' | 'submittedAt'>
 
+/** A family's own products with everything the "what is missing" column needs (a family has tens, not thousands). */
 export async function listFamilyProducts(familyId: Types.ObjectId | string) {
-  return ProductModel.find({ familyId }).select(LIST_FIELDS).sort({ updatedAt: -1 }).limit(500).lean<ProductListItem[]>()
+  return ProductModel.find({ familyId }).select('-searchKeys -history -priceHistory').sort({ updatedAt: -1 }).limit(500).lean<Product[]>()
 }
 
 /** Sellable food stock per product (sum over available, unexpired lots), for lists and filters. */
@@ -764,4 +779,10 @@ export async function refreshSearchKeys(filter: Record<string, unknown> = {}) {
     count += 1
   }
   return count
+}
+
+/** Families for the staff filter: the active ones, by name. */
+export async function listCatalogueFamilies() {
+  const families = await FamilyModel.find({ status: 'active' }).select('name region').sort({ name: 1 }).limit(1000).lean()
+  return families.map((family) => ({ id: String(family._id), name: family.name, region: family.region }))
 }

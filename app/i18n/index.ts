@@ -2,6 +2,8 @@ import abadFamily from './abad-family'
 import account from './account'
 import admin from './admin'
 import auth from './auth'
+import branding from './branding'
+import catalogue from './catalogue'
 import common from './common'
 import factory from './factory'
 import programmes from './programmes'
@@ -14,7 +16,7 @@ import training from './training'
  */
 export type Catalogue = Record<'az' | 'en' | 'ru', Record<string, string>>
 
-const features: Catalogue[] = [common, auth, account, admin, factory, abadFamily, training, programmes, shop]
+const features: Catalogue[] = [common, auth, account, admin, factory, abadFamily, training, programmes, shop, catalogue, branding]
 
 export const catalogues: Catalogue = {
   az: Object.assign({}, ...features.map((f) => f.az)),

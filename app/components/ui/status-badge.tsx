@@ -32,6 +32,7 @@ const TONES: Record<string, Tone> = {
   recorded: 'progress',
   accepted: 'success',
   approved: 'success',
+  lead_approved: 'success',
   completed: 'success',
   certificate: 'success',
   qc_passed: 'success',
