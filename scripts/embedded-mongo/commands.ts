@@ -303,7 +303,10 @@ function findCommand(ctx: Context): Reply {
   }
   const vars = letVars(ctx)
   const { filter, match } = matcher(cmd.filter, vars)
-  const sort = cmd.sort !== undefined && isPlainObject(cmd.sort) && Object.keys(cmd.sort).length > 0 ? parseSort(cmd.sort) : undefined
+  // {$natural: ±1} asks for insertion order (or its reverse), which is a scan, not a sort
+  const natural = isPlainObject(cmd.sort) && Object.keys(cmd.sort).length === 1 && '$natural' in cmd.sort
+  const sort = !natural && cmd.sort !== undefined && isPlainObject(cmd.sort) && Object.keys(cmd.sort).length > 0 ? parseSort(cmd.sort) : undefined
+  const hint = natural ? { $natural: (cmd.sort as Document).$natural } : cmd.hint
   const skip = intArg(cmd.skip, 'skip') ?? 0
   let limit = cmd.limit === undefined ? undefined : toDouble(cmd.limit)
   let singleBatch = cmd.singleBatch === true
@@ -314,7 +317,7 @@ function findCommand(ctx: Context): Reply {
   const batchSize = intArg(cmd.batchSize, 'batchSize')
   const project = compileProjection(cmd.projection as Document | undefined, { mode: 'find', filter })
   const coll = ctx.catalog.getCollection(ctx.db, name)
-  const docs = coll ? findRecords(coll, filter, match, { sort, skip, limit: limit || undefined, hint: cmd.hint }).map((r) => r.doc) : []
+  const docs = coll ? findRecords(coll, filter, match, { sort, skip, limit: limit || undefined, hint }).map((r) => r.doc) : []
   const first = limit ? Math.min(batchSize ?? 101, limit) : batchSize
   return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, project, first, singleBatch || (limit !== undefined && limit > 0 && docs.length <= (first ?? 101)))
 }

@@ -193,6 +193,7 @@ describe('queries', () => {
 
   it('sorts, skips and limits', async () => {
     const c = coll('q')
+    expect((await c.find({}).sort({ $natural: -1 }).toArray()).map((d) => d._id)).toEqual([3, 2, 1])
     expect((await c.find({}).sort({ age: -1 }).skip(1).limit(1).toArray()).map((d) => d._id)).toEqual([1])
     expect((await c.find({}).sort({ 'address.city': 1, age: -1 }).toArray()).map((d) => d._id)).toEqual([3, 1, 2])
   })

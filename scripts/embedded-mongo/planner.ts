@@ -256,7 +256,10 @@ export interface PlanOptions {
 export function planQuery(coll: Collection, filter: Document, opts: PlanOptions = {}): Plan {
   const a = analyze(filter)
   const forced = opts.hint === undefined ? null : resolveHint(coll, opts.hint)
-  if (forced === 'natural') return { kind: 'collScan', index: null, combos: [], sorted: false, reverse: false, exact: false }
+  if (forced === 'natural') {
+    const reverse = isPlainObject(opts.hint) && Number(opts.hint.$natural) < 0
+    return { kind: 'collScan', index: null, combos: [], sorted: false, reverse, exact: false }
+  }
 
   const idBounds = a.fields.get('_id')
   if (!forced && idBounds && idBounds.intervals.every((i) => 'point' in i)) {
@@ -352,7 +355,7 @@ function probeFor(ix: Index, combo: Interval[]): Probe<IndexEntry> {
 export function* candidates(coll: Collection, plan: Plan): Generator<Rec> {
   switch (plan.kind) {
     case 'collScan':
-      yield* coll.records()
+      yield* plan.reverse ? [...coll.records()].reverse() : coll.records()
       return
     case 'idLookup':
       for (const combo of plan.combos) {
