@@ -254,12 +254,10 @@ export async function enrolInRun(input: { runId: string | Types.ObjectId; holder
     return { ok: false, reason: 'already_booked', details: { status: other?.status ?? 'active' } }
   }
 
-  const bookingKey = (i: number) => `enrolment:${String(enrolment._id)}:${i}`
   const first = await bookSlot({
     slotId: sessions[0]._id,
     holder: input.holder,
     actor: input.actor,
-    idempotencyKey: bookingKey(0),
     joinWaitlist: input.joinWaitlist,
     bundleId: enrolment._id,
     now,
@@ -273,7 +271,6 @@ export async function enrolInRun(input: { runId: string | Types.ObjectId; holder
       slotId: sessions[i]._id,
       holder: input.holder,
       actor: input.actor,
-      idempotencyKey: bookingKey(i),
       bundleId: enrolment._id,
       now,
       notify: false,
@@ -282,10 +279,9 @@ export async function enrolInRun(input: { runId: string | Types.ObjectId; holder
     if (!next.ok) return abandon(enrolment, booked, { ...next, details: { ...next.details, session: i + 1 } }, input.actor, now)
     booked.push(next.booking)
   }
-  const current = await BookingModel.find({ bundleId: enrolment._id }).select('status').lean<Booking[]>()
-  const state = enrolmentState(enrolment, current)
+  const state = enrolmentState(enrolment, booked)
   await recordAudit({ actor: input.actor, action: `enrolment.${state}`, subject: { type: 'Enrolment', id: enrolment._id }, after: { runId: String(run._id), holder: holderKey(input.holder), sessions: sessions.length } })
-  if (state === 'enrolled') await mailEnrolment(enrolment, 'training.enrolled')
+  if (state === 'enrolled') await mailEnrolment(enrolment, 'training.enrolled', {}, { run, firstStart: sessions[0].startsAt })
   return { ok: true, enrolment, state }
 }
 
@@ -347,10 +343,17 @@ async function notifyPromotedEnrolments(promoted: Booking[]) {
   }
 }
 
-async function mailEnrolment(enrolment: Pick<Enrolment, 'holder' | 'runId' | 'courseId'>, template: string, extra: Record<string, string> = {}) {
-  const [contacts, course, run] = await Promise.all([holderContacts(enrolment.holder), getCourse(enrolment.courseId), getRun(enrolment.runId)])
-  const first = await SlotModel.findOne({ resourceId: enrolment.runId, status: { $ne: 'cancelled' } }).sort({ startsAt: 1 }).select('startsAt').lean<Slot>()
-  const place = run ? await getPlace(run.placeId) : null
+async function mailEnrolment(
+  enrolment: Pick<Enrolment, 'holder' | 'runId' | 'courseId'>,
+  template: string,
+  extra: Record<string, string> = {},
+  known: { run?: Resource; firstStart?: Date } = {},
+) {
+  const [contacts, course, run] = await Promise.all([holderContacts(enrolment.holder), getCourse(enrolment.courseId), known.run ?? getRun(enrolment.runId)])
+  const [first, place] = await Promise.all([
+    known.firstStart ? { startsAt: known.firstStart } : SlotModel.findOne({ resourceId: enrolment.runId, status: { $ne: 'cancelled' } }).sort({ startsAt: 1 }).select('startsAt').lean<Slot>(),
+    run ? getPlace(run.placeId) : null,
+  ])
   await Promise.all(
     contacts.map((contact) => {
       const locale: Locale = contact.locale ?? 'az'
