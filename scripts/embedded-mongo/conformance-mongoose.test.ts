@@ -157,6 +157,32 @@ describe('mongoose models', () => {
     expect(slot).toMatchObject({ label: 'evening', capacity: 5, booked: 0 })
   })
 
+  it('syncs indexes: drops what the schema no longer declares, keeps the rest', async () => {
+    await User().collection.createIndex({ region: 1 }, { name: 'stale_region' })
+    const dropped = await User().syncIndexes()
+    expect(dropped).toEqual(['stale_region'])
+    expect((await User().listIndexes()).map((i) => i.name)).toEqual(['_id_', 'email_1'])
+  })
+
+  it('runs ordered bulk writes and reports what each kind did', async () => {
+    const res = await User().bulkWrite([
+      { insertOne: { document: { email: 'b1@x.az' } } },
+      { updateOne: { filter: { email: 'b1@x.az' }, update: { $set: { name: 'B1' } } } },
+      { updateOne: { filter: { email: 'b2@x.az' }, update: { $set: { name: 'B2' } }, upsert: true } },
+      { deleteOne: { filter: { email: 'nobody@x.az' } } },
+    ])
+    expect([res.insertedCount, res.matchedCount, res.modifiedCount, res.upsertedCount, res.deletedCount]).toEqual([1, 1, 1, 1, 0])
+    expect((await User().find().sort({ email: 1 }).lean()).map((u) => u.name)).toEqual(['B1', 'B2'])
+  })
+
+  it('streams a query cursor in batches', async () => {
+    await User().insertMany(Array.from({ length: 30 }, (_, i) => ({ email: `c${String(i).padStart(2, '0')}@x.az` })))
+    const seen: string[] = []
+    for await (const u of User().find().sort({ email: 1 }).batchSize(7).cursor()) seen.push(u.get('email'))
+    expect(seen).toHaveLength(30)
+    expect(seen[29]).toBe('c29@x.az')
+  })
+
   it('updates many and deletes', async () => {
     await User().create([{ email: '1@x.az', region: 'baku' }, { email: '2@x.az', region: 'baku' }])
     const r = await User().updateMany({ region: 'baku' }, { $addToSet: { roles: 'family' } })
