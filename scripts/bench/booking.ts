@@ -123,6 +123,29 @@ async function main() {
       slotIds.push(session.slot._id)
     }
 
+    // warm-up on a run of its own: the first requests load and compile the server's modules
+    const warmRun = await createRun({ courseId: course._id, placeId: place._id, capacity: 1000 }, null)
+    if (!warmRun.ok) throw new Error('could not create the warm-up run')
+    await addRunSession(warmRun.run._id, { startsAt: new Date(Date.now() + 30 * 86_400_000), endsAt: new Date(Date.now() + 30 * 86_400_000 + 3_600_000) }, null)
+    let warmer = 0
+    await autocannon({
+      url: server.url,
+      connections: 10,
+      duration: 3,
+      timeout: 60,
+      setupClient(client: { setRequests(requests: unknown[]): void }) {
+        const mine = warmer++ % CONNECTIONS
+        client.setRequests([
+          {
+            method: 'POST',
+            path: `/family/training/${String(warmRun.run._id)}.data`,
+            headers: { cookie: cookies[mine], 'content-type': 'application/x-www-form-urlencoded' },
+            body: `intent=enrol&idempotencyKey=warm-${mine}`,
+          },
+        ])
+      },
+    })
+
     note(`${CONNECTIONS} connections for ${DURATION_S} s against ${server.url}…`)
     let holder = 0
     let sequence = 0
