@@ -154,4 +154,43 @@ describe('an ABAD application from sign-up to the family’s journey', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain(az('rating.thanks'))
     expect(await page.getByTestId('rating-form').count()).toBe(0)
   })
+
+  it('the demo family’s home, profile and support requests, and the staff queues, work on a phone and a desktop', async () => {
+    const family = await browser({ phone: true })
+    const page = family.page
+    await loginAs(page, 'family@demo.abad.az')
+    await page.goto('/family')
+    await hydrated(page)
+    await page.getByTestId('journey').waitFor()
+    expect(await page.getByTestId('journey').locator('[data-state="done"]').count()).toBeGreaterThanOrEqual(1)
+    // the demo family has not rated its application decision yet
+    expect(await page.getByTestId('rating-form').count()).toBeGreaterThanOrEqual(1)
+
+    await page.goto('/family/profile')
+    await hydrated(page)
+    expect(await page.getByTestId('members').getByRole('listitem').count()).toBeGreaterThanOrEqual(3)
+    await page.getByTestId('maker-state').waitFor()
+
+    await page.goto('/family/services')
+    await hydrated(page)
+    await Promise.all([page.waitForURL(/\/family\/services\/[a-f0-9]{24}$/), page.getByRole('link', { name: /SR-\d{4}-\d{5}/ }).first().click()])
+    await hydrated(page)
+    // the newest request is still open, so the family can write on it
+    const form = page.getByTestId('message-form')
+    await form.getByLabel(label(az('service.message'))).fill('Salam, sənədləri bu həftə göndərəcəyik.')
+    await form.getByRole('button', { name: az('service.send') }).click()
+    await expect.poll(() => page.getByTestId('thread').textContent()).toContain('Salam, sənədləri bu həftə göndərəcəyik.')
+
+    const staff = await browser()
+    const cm = staff.page
+    await loginAsRole(cm, 'case_manager')
+    await cm.goto('/admin/services')
+    await hydrated(cm)
+    expect(await cm.getByRole('link', { name: /SR-\d{4}-\d{5}/ }).count()).toBeGreaterThanOrEqual(1)
+    await Promise.all([cm.waitForURL(/\/admin\/services\/[a-f0-9]{24}$/), cm.getByRole('link', { name: /SR-\d{4}-\d{5}/ }).first().click()])
+    await cm.getByTestId('service-time').waitFor()
+    await cm.goto('/admin/applications?age=overdue')
+    await hydrated(cm)
+    expect(await cm.getByText(az('review.overdue'), { exact: true }).count()).toBeGreaterThanOrEqual(1)
+  })
 })
