@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { UserModel } from '#models/user.server'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedAccounts } from './seed/accounts'
 import { seedApplications } from './seed/applications'
+import { seedCatalogue } from './seed/catalogue'
 import { seedShop } from './seed/shop'
 import { seedTraining } from './seed/training'
 
@@ -14,6 +15,7 @@ const steps: { name: string; run: () => Promise<void> }[] = [
   // before training and factories: they build on the accepted demo families
   { name: 'applications', run: seedApplications },
   { name: 'training', run: seedTraining },
+  { name: 'catalogue', run: seedCatalogue },
   // last: the boutique sells what the catalogue listed, from the lots the factories made
   { name: 'shop', run: seedShop },
 ]

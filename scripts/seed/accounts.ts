@@ -11,6 +11,7 @@ export const DEMO_ACCOUNTS: { role: Role; email: string; name: string; region?: 
   { role: 'trainer', email: 'trainer@demo.abad.az', name: 'Nigar Quliyeva' },
   { role: 'technician', email: 'technician@demo.abad.az', name: 'Elvin Kərimov', region: 'Guba' },
   { role: 'designer', email: 'designer@demo.abad.az', name: 'Leyla Həsənova' },
+  { role: 'designer', email: 'design.lead@demo.abad.az', name: 'Nərmin Qasımova', lead: true },
   { role: 'sales_manager', email: 'sales@demo.abad.az', name: 'Tural Babayev' },
   { role: 'programme_manager', email: 'programme@demo.innoland.az', name: 'Kamran Rzayev' },
   { role: 'mentor', email: 'mentor@demo.innoland.az', name: 'Fidan Nəsirova', locale: 'en' },

@@ -26,7 +26,7 @@ import {
 let counter = 0
 
 /** A small generated picture (a coloured square with initials): no download, no bundled file. */
-export async function productPhoto(text: string, colour = '#7a3b2e', size = 480) {
+export async function productPhoto(text: string, colour = '#7a3b2e', size = 480, format: 'png' | 'jpeg' = 'png') {
   const initials = text
     .split(/\s+/)
     .filter(Boolean)
@@ -39,7 +39,8 @@ export async function productPhoto(text: string, colour = '#7a3b2e', size = 480)
     <circle cx="${size / 2}" cy="${size / 2}" r="${size * 0.36}" fill="#ffffff" fill-opacity="0.18"/>
     <text x="50%" y="54%" font-family="DejaVu Sans, sans-serif" font-size="${size * 0.3}" font-weight="700" fill="#fff" text-anchor="middle" dominant-baseline="middle">${initials}</text>
   </svg>`
-  return sharp(Buffer.from(svg)).png().toBuffer()
+  const picture = sharp(Buffer.from(svg))
+  return format === 'jpeg' ? picture.flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer() : picture.png().toBuffer()
 }
 
 /** An accepted, active family (the applications builders make them through the real decision; here only the household matters). */
