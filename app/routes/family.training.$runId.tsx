@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { RatingForm } from '#app/components/rating-form'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
 import { FillBar } from '#app/components/training/fill-bar'
 import { Button, Card, ConfirmDialog, DateTime, FormError, PageHeader, StatusBadge } from '#app/components/ui/index'
@@ -14,6 +15,8 @@ import { pageTitle } from '#app/utils/meta'
 import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import trainingStyles from '#app/styles/training.css'
+import '#app/utils/training-rating.server'
+import { ratedSubjectIds } from '#models/rating.server'
 import { cancelEnrolment, enrolInRun, getEnrolment, getHolderRunEnrolment, getRunSummary } from '#models/training.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: trainingStyles }]
@@ -26,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireAbility(user, 'read', 'Course')
   const holder = user.familyId ? { kind: 'family' as const, id: user.familyId } : null
   const mine = holder ? await getHolderRunEnrolment(holder, summary.run._id) : null
+  const rated = mine && (mine.state === 'completed' || mine.state === 'failed') ? (await ratedSubjectIds('course_completion', [mine.enrolment._id], user._id)).size > 0 : true
   return {
     run: {
       id: String(summary.run._id),
@@ -54,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }
       : null,
     canEnrol: Boolean(holder),
+    rated,
     idempotencyKey: crypto.randomUUID(),
   }
 }
@@ -103,7 +108,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function FamilyRunPage() {
   const t = useT()
-  const { run, mine, canEnrol, idempotencyKey } = useLoaderData<typeof loader>()
+  const { run, mine, canEnrol, rated, idempotencyKey } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const active = mine && (mine.state === 'enrolled' || mine.state === 'waitlisted')
   return (
@@ -181,6 +186,9 @@ export default function FamilyRunPage() {
         </ol>
       </Card>
 
+      {mine && (mine.state === 'completed' || mine.state === 'failed') && !rated ? (
+        <RatingForm touchpoint="course_completion" subjectId={mine.id} redirectTo={`/family/training/${run.id}`} title={t('training.rating.title')} />
+      ) : null}
     </div>
   )
 }

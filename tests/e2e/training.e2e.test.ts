@@ -115,6 +115,12 @@ describe('training in the browser', () => {
     // the family has its certificate; the public page says it is valid
     await second.page.reload()
     await expect.poll(() => second.page.getByTestId('enrolment-state').textContent()).toContain(az('status.completed'))
+    // the satisfaction rating after the course, once
+    const rating = second.page.getByTestId('rating-form')
+    await rating.getByLabel(az('rating.score.5')).check()
+    await rating.getByRole('button', { name: az('rating.submit') }).click()
+    await expect.poll(() => second.page.getByRole('status').first().textContent()).toContain(az('rating.thanks'))
+    expect(await second.page.getByTestId('rating-form').count()).toBe(0)
     await Promise.all([second.page.waitForURL(/\/family\/certificates\//), second.page.getByTestId('certificate-link').click()])
     const code = (await second.page.getByTestId('certificate-code').textContent())!.trim()
     expect(code).toMatch(/^ABAD-CERT-[A-Z0-9]{4}-[A-Z0-9]{4}$/)
