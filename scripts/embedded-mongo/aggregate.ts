@@ -1,7 +1,7 @@
 import type { Document } from 'bson'
 import { compareValues, isPlainObject, keyOf } from './bson-order.js'
 import { Code, fail, unsupported } from './errors.js'
-import { avgValues, compareExpr, evaluate, minMax, type Vars } from './expressions.js'
+import { avgValues, compareExpr, evaluate, type Vars } from './expressions.js'
 import { add, isNumeric, makeDouble, toDouble } from './numbers.js'
 import { getPath, queryValues, splitPath } from './paths.js'
 import { compileAddFields, compileProjection, compileUnset } from './projection.js'
@@ -97,8 +97,8 @@ function compileStage(stage: unknown, env: AggregateEnv, nested: boolean): Stage
         })
     }
     case '$sort': {
-      const cmp = compileSort(spec)
-      return (docs) => sortDocs(docs, cmp)
+      const keys = parseSort(spec)
+      return (docs) => sortDocs(docs, keys)
     }
     case '$limit': {
       const n = positiveInteger(spec, '$limit', 15958, 'the limit must be positive')
@@ -202,11 +202,6 @@ export function sortValue(doc: Document, key: SortKey): unknown {
   return best
 }
 
-export function compileSort(spec: unknown): (a: Document, b: Document) => number {
-  const keys = parseSort(spec)
-  return sortComparator(keys)
-}
-
 export function sortComparator(keys: SortSpec): (a: Document, b: Document) => number {
   return (a, b) => {
     for (const k of keys) {
@@ -217,9 +212,8 @@ export function sortComparator(keys: SortSpec): (a: Document, b: Document) => nu
   }
 }
 
-/** Decorate-sort-undecorate: each sort value is computed once per document. */
-export function sortDocs(docs: Document[], cmp: (a: Document, b: Document) => number, keys?: SortSpec): Document[] {
-  if (!keys) return [...docs].sort(cmp)
+/** Decorate-sort-undecorate: each sort value is computed once per document; ties keep input order. */
+function sortDocs(docs: Document[], keys: SortSpec): Document[] {
   const decorated = docs.map((d, i) => ({ d, i, v: keys.map((k) => sortValue(d, k)) }))
   decorated.sort((x, y) => {
     for (let j = 0; j < keys.length; j++) {
@@ -624,4 +618,3 @@ function leadingExprEquality(pipeline: Document[]): { field: string; variable: s
   return { field: field.slice(1), variable: name }
 }
 
-export { minMax }

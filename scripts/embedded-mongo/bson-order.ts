@@ -212,10 +212,6 @@ function compareArrays(a: unknown[], b: unknown[]): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1
 }
 
-export function valuesEqual(a: unknown, b: unknown): boolean {
-  return compareValues(a, b) === 0
-}
-
 function lp(s: string): string {
   return `${s.length}:${s}`
 }

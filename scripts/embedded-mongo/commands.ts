@@ -4,7 +4,7 @@ import { compareValues, identical, isPlainObject, keyOf } from './bson-order.js'
 import { Catalog, prepareForInsert, validateCollectionName, validateDbName, type Collection } from './catalog.js'
 import { Code, fail, MongoError, unsupported } from './errors.js'
 import { compilePipeline, parseSort, runStages, stageName, type AggregateEnv, type SortSpec } from './aggregate.js'
-import { Cursors } from './cursors.js'
+import { Cursors, DEFAULT_FIRST_BATCH } from './cursors.js'
 import { evaluate, type Vars } from './expressions.js'
 import { Index, type Rec } from './indexes.js'
 import { isNumeric, toDouble } from './numbers.js'
@@ -32,19 +32,18 @@ interface Context {
   db: string
   cmd: Document
   sequences: Map<string, Document[]>
-  startedAt: number
 }
 
 type Handler = (ctx: Context) => Reply
 
 const UNSUPPORTED_OPTIONS_CREATE = ['capped', 'validator', 'viewOn', 'pipeline', 'timeseries', 'clusteredIndex', 'changeStreamPreAndPostImages', 'collation', 'expireAfterSeconds', 'encryptedFields']
 
-function intArg(v: unknown, name: string, min = 0): number | undefined {
+function intArg(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null) return undefined
   if (!isNumeric(v)) fail(Code.TypeMismatch, `Field '${name}' should be a number, not ${typeof v}`)
   const n = toDouble(v)
   if (!Number.isInteger(n)) fail(Code.BadValue, `Field '${name}' should be an integer`)
-  if (n < min) fail(Code.BadValue, `${name} value must be non-negative, but received: ${n}`)
+  if (n < 0) fail(Code.BadValue, `${name} value must be non-negative, but received: ${n}`)
   return n
 }
 
@@ -318,8 +317,8 @@ function findCommand(ctx: Context): Reply {
   const project = compileProjection(cmd.projection as Document | undefined, { mode: 'find', filter })
   const coll = ctx.catalog.getCollection(ctx.db, name)
   const docs = coll ? findRecords(coll, filter, match, { sort, skip, limit: limit || undefined, hint }).map((r) => r.doc) : []
-  const first = limit ? Math.min(batchSize ?? 101, limit) : batchSize
-  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, project, first, singleBatch || (limit !== undefined && limit > 0 && docs.length <= (first ?? 101)))
+  const first = limit ? Math.min(batchSize ?? DEFAULT_FIRST_BATCH, limit) : batchSize
+  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, project, first, singleBatch || (limit !== undefined && limit > 0 && docs.length <= (first ?? DEFAULT_FIRST_BATCH)))
 }
 
 function getMoreCommand(ctx: Context): Reply {
@@ -690,7 +689,7 @@ export function runCommand(catalog: Catalog, cursors: Cursors, conn: ConnectionI
       if (name === 'saslStart' || name === 'authenticate' || name === 'saslContinue') unsupported('authentication')
       unsupported(`the command '${name}'`)
     }
-    return handler({ catalog, cursors, conn, db, cmd: body, sequences, startedAt: Date.now() })
+    return handler({ catalog, cursors, conn, db, cmd: body, sequences })
   } catch (e) {
     if (e instanceof MongoError) return e.toReply()
     throw e

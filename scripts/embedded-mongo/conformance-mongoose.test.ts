@@ -172,7 +172,7 @@ describe('mongoose models', () => {
       { deleteOne: { filter: { email: 'nobody@x.az' } } },
     ])
     expect([res.insertedCount, res.matchedCount, res.modifiedCount, res.upsertedCount, res.deletedCount]).toEqual([1, 1, 1, 1, 0])
-    expect((await User().find().sort({ email: 1 }).lean()).map((u) => u.name)).toEqual(['B1', 'B2'])
+    expect((await User().find().sort({ email: 1 }).lean<Array<{ name?: string }>>()).map((u) => u.name)).toEqual(['B1', 'B2'])
   })
 
   it('streams a query cursor in batches', async () => {

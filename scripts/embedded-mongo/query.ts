@@ -226,7 +226,7 @@ function leafTest(test: (x: unknown) => boolean): ValuesTest {
   }
 }
 
-export function equalTest(target: unknown): (x: unknown) => boolean {
+function equalTest(target: unknown): (x: unknown) => boolean {
   if (target === null || target === undefined) return (x) => x === null || x === undefined
   const cls = typeClass(target)
   return (x) => typeClass(x) === cls && compareValues(x, target) === 0

@@ -25,7 +25,7 @@ export type Request =
   | { kind: 'query'; requestId: number; collection: string; query: Document }
   | { kind: 'msg'; requestId: number; moreToCome: boolean; body: Document; sequences: Map<string, Document[]> }
 
-export const DECODE_OPTIONS = { promoteValues: false, promoteLongs: false, bsonRegExp: true } as const
+const DECODE_OPTIONS = { promoteValues: false, promoteLongs: false, bsonRegExp: true } as const
 
 function decodeWithBson(buf: Uint8Array): Document {
   return normalizeDecoded(deserialize(buf, DECODE_OPTIONS)) as Document
@@ -223,5 +223,3 @@ export function crc32c(buf: Uint8Array): number {
   for (let i = 0; i < buf.length; i++) crc = CRC_TABLE[(crc ^ buf[i]!) & 0xff]! ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
 }
-
-export const MSG_FLAGS = { checksumPresent: FLAG_CHECKSUM_PRESENT, moreToCome: FLAG_MORE_TO_COME }
