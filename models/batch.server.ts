@@ -3,7 +3,7 @@ import { recordAudit, type Actor } from './audit.server'
 import { nextSequence } from './counter.server'
 import { addLocalDays, daysBetween, isDayKey, localDay, startOfLocalDay } from './factory-days'
 import { getShiftContext, type ShiftContext } from './factory.server'
-import { createLotForBatch, formatLotCode, getLot, LOT_CODE_PATTERN, LOT_UNITS, LotModel, lotSequenceKey, type Lot, type LotUnit } from './lot.server'
+import { createLotForBatch, formatLotCode, getLot, LOT_CODE_PATTERN, LOT_UNITS, LotModel, lotCodeParts, lotSequenceKey, type Lot, type LotUnit } from './lot.server'
 import { findProductBySku, type ProductForBatch } from './product-lookup.server'
 import { checklistFor, evaluateChecks, type QcEntry } from './qc-checklists'
 
@@ -182,6 +182,7 @@ export async function recordBatch(input: BatchInput, actor: Actor, now = new Dat
     resolved.push({ name: ingredient.name.trim(), source: sourceLotId ? source.toUpperCase() : source, sourceLotId })
   }
 
+  const codes = lotCodeParts(context.place.code, context.line.code)
   let created
   try {
     created = await BatchModel.create({
@@ -205,8 +206,8 @@ export async function recordBatch(input: BatchInput, actor: Actor, now = new Dat
       processNotes: (input.processNotes ?? '').trim(),
       producedOn: dates.producedOn,
       bestBefore: dates.bestBefore,
-      factoryCode: context.place.code,
-      lineCode: context.line.code,
+      factoryCode: codes.factoryCode,
+      lineCode: codes.lineCode,
     })
   } catch (error) {
     if ((error as { code?: number }).code === 11000 && input.requestKey) {

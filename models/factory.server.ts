@@ -155,6 +155,11 @@ export async function createLine(input: LineInput, actor: Actor): Promise<Line> 
   return { ...resource, equipment: input.equipment ?? [], productCategories: input.productCategories ?? [], maintenance: [] }
 }
 
+export async function getLineByCode(placeId: Types.ObjectId | string, code: string): Promise<Line | null> {
+  const resource = await ResourceModel.findOne({ kind: 'line', placeId, code: code.toUpperCase() }).lean<Resource>()
+  return resource ? (await withProfiles([resource]))[0] : null
+}
+
 export async function getLine(id: Types.ObjectId | string): Promise<Line | null> {
   const resource = await getResource(id)
   if (!resource || resource.kind !== 'line') return null
@@ -374,9 +379,16 @@ export type FloorShift = Slot & { line: Line | null; place: Place | null; techni
 
 /** A day's shifts on the floor: the technician's own, or (staffId null) all of them, each with its families. */
 export async function listFloorShifts({ day, staffId, placeId }: { day: string; staffId?: Types.ObjectId | string | null; placeId?: string }): Promise<FloorShift[]> {
-  const from = startOfLocalDay(day)
-  const to = startOfLocalDay(addLocalDays(day, 1))
-  const query: Record<string, unknown> = { kind: 'line', startsAt: { $gte: from, $lt: to }, status: { $in: ['open', 'completed'] } }
+  return floorShiftsBetween({ from: startOfLocalDay(day), to: startOfLocalDay(addLocalDays(day, 1)), staffId, placeId, statuses: ['open', 'completed'] })
+}
+
+/** Shifts of the past week that were never closed: their batches may still need recording. */
+export async function listUnclosedShifts({ before, staffId, days = 7 }: { before: Date; staffId?: Types.ObjectId | string | null; days?: number }): Promise<FloorShift[]> {
+  return floorShiftsBetween({ from: new Date(before.getTime() - days * 86_400_000), to: before, staffId, statuses: ['open'] })
+}
+
+async function floorShiftsBetween({ from, to, staffId, placeId, statuses }: { from: Date; to: Date; staffId?: Types.ObjectId | string | null; placeId?: string; statuses: Slot['status'][] }): Promise<FloorShift[]> {
+  const query: Record<string, unknown> = { kind: 'line', startsAt: { $gte: from, $lt: to }, status: { $in: statuses } }
   if (staffId) query.staffId = staffId
   if (placeId && mongoose.isValidObjectId(placeId)) query.placeId = placeId
   const slots = await SlotModel.find(query).sort({ startsAt: 1 }).limit(200).lean<Slot[]>()

@@ -8,6 +8,7 @@ import {
   formatLotCode,
   getLot,
   listLotRecipients,
+  lotCodeParts,
   LotModel,
   recallLot,
   releaseReservation,
@@ -33,6 +34,11 @@ describe('lot codes', () => {
     // 22:30 UTC on 28 Nov is already 29 Nov in Baku
     expect(formatLotCode('GUB', 'JAM', new Date('2026-11-28T22:30:00Z'), 3)).toBe('GUB-JAM-20261129-003')
     expect(formatLotCode('BAL', 'DRY', new Date('2026-01-05T08:00:00Z'), 1234)).toBe('BAL-DRY-20260105-1234')
+  })
+
+  test('take short factory and line parts from the place and line codes', () => {
+    expect(lotCodeParts('GUBA-FACTORY', 'jam')).toEqual({ factoryCode: 'GUB', lineCode: 'JAM' })
+    expect(lotCodeParts('BAL', 'carpet-looms')).toEqual({ factoryCode: 'BAL', lineCode: 'CARPET' })
   })
 })
 

@@ -82,6 +82,16 @@ export function lotSequenceKey(factoryCode: string, lineCode: string, producedOn
   return `lot:${factoryCode}-${lineCode}-${localDay(producedOn).replaceAll('-', '')}`
 }
 
+/**
+ * The factory and line parts of a lot code: a place coded `GUBA-FACTORY` gives `GUB`, a line coded
+ * `jam` gives `JAM`. The day counter is keyed by the same parts, so two places that share a prefix
+ * share one sequence and their codes still never collide.
+ */
+export function lotCodeParts(placeCode: string, lineCode: string) {
+  const clean = (text: string) => text.toUpperCase().replace(/[^A-Z0-9]/g, '')
+  return { factoryCode: clean(placeCode).slice(0, 3) || 'ABD', lineCode: clean(lineCode).slice(0, 6) || 'LINE' }
+}
+
 export const LOT_CODE_PATTERN = /^[A-Z0-9]{2,6}-[A-Z0-9]{2,6}-\d{8}-\d{3,}$/
 
 /** A lot is sellable only before its best-before instant (or when it has none). */

@@ -3,6 +3,7 @@ import { UserModel } from '#models/user.server'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedAccounts } from './seed/accounts'
 import { seedApplications } from './seed/applications'
 import { seedCatalogue } from './seed/catalogue'
+import { seedFactory } from './seed/factory'
 import { seedShop } from './seed/shop'
 import { seedTraining } from './seed/training'
 
@@ -16,6 +17,8 @@ const steps: { name: string; run: () => Promise<void> }[] = [
   { name: 'applications', run: seedApplications },
   { name: 'training', run: seedTraining },
   { name: 'catalogue', run: seedCatalogue },
+  // after the catalogue (its food products get batches and lots), before the shop (which sells them)
+  { name: 'factory', run: seedFactory },
   // last: the boutique sells what the catalogue listed, from the lots the factories made
   { name: 'shop', run: seedShop },
 ]

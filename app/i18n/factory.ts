@@ -3,6 +3,8 @@ import type { Catalogue } from './index'
 /** Factories, shifts, batches, quality control, lots and stock. */
 const factory: Catalogue = {
   az: {
+    'floor.unclosed': 'Əvvəlki günlərdən açıq qalan növbələr',
+    'floor.unclosedHint': 'Bu növbələr bağlanmayıb: partiyaları yazın, sonra növbəni bağlayın.',
     'batch.field.bestBeforeAuto': 'Boş qoysanız, məhsulun saxlanma müddətinə görə hesablanacaq. Daha erkən tarix olar, daha gec olmaz.',
     'batch.limits': '{product}: ən gec {date}',
     'batch.limitsNone': '{product}: son istifadə tarixi yoxdur',
@@ -355,6 +357,8 @@ const factory: Catalogue = {
     'mail.lot.recalled.body': 'Salam, {name}!\n\n{product} məhsulunun {code} partiyası geri çağırıldı və satışdan çıxarıldı.\nSəbəb: {reason}\n\nABAD komandası sizinlə əlaqə saxlayacaq.\n\nABAD',
   },
   en: {
+    'floor.unclosed': 'Still open from earlier days',
+    'floor.unclosedHint': 'These shifts were never closed: record their batches, then close the shift.',
     'batch.field.bestBeforeAuto': 'Leave empty to use the product’s shelf life. An earlier date is allowed, a later one is not.',
     'batch.limits': '{product}: {date} at the latest',
     'batch.limitsNone': '{product}: no best-before date',
@@ -707,6 +711,8 @@ const factory: Catalogue = {
     'mail.lot.recalled.body': 'Hello {name},\n\nLot {code} of {product} has been recalled and taken off sale.\nReason: {reason}\n\nThe ABAD team will contact you.\n\nABAD',
   },
   ru: {
+    'floor.unclosed': 'Незакрытые смены прошлых дней',
+    'floor.unclosedHint': 'Эти смены не закрыты: запишите партии, затем закройте смену.',
     'batch.field.bestBeforeAuto': 'Оставьте пустым, и дата рассчитается по сроку годности продукта. Более ранняя дата допустима, более поздняя — нет.',
     'batch.limits': '{product}: не позже {date}',
     'batch.limitsNone': '{product}: без срока годности',
