@@ -56,7 +56,11 @@ export async function getFamilyJourney(familyId: Types.ObjectId | string, now = 
     }
     return { id: step, state: 'todo', detail: raw[step].detail }
   })
-  return { steps, current: steps.find((step) => step.state === 'current')?.id ?? null, started: Object.fromEntries(JOURNEY_STEPS.map((s) => [s, raw[s].started])) as Record<JourneyStepId, boolean> }
+  return {
+    steps,
+    applicationId: application ? String(application._id) : null,
+    current: steps.find((step) => step.state === 'current')?.id ?? null,
+    started: Object.fromEntries(JOURNEY_STEPS.map((s) => [s, raw[s].started])) as Record<JourneyStepId, boolean> }
 }
 
 /** Interviews and visits of the family's applications, and its booked course sessions and shifts, soonest first. */

@@ -42,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     family: { name: family.name, region: family.region, published: Boolean(family.makerPage?.published) },
     journey: journey.steps,
+    applicationId: journey.applicationId,
     current: journey.current,
     events: events.map((event) => ({ ...event, at: event.at.toISOString() })),
     unread,
@@ -51,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function FamilyHomePage() {
   const t = useT()
-  const { family, journey, current, events, unread, ratings } = useLoaderData<typeof loader>()
+  const { family, journey, applicationId, current, events, unread, ratings } = useLoaderData<typeof loader>()
   return (
     <div className="stack">
       <PageHeader
@@ -92,7 +93,7 @@ export default function FamilyHomePage() {
               <span className="journey-text">
                 <strong>{t(`family.step.${step.id}`)}</strong>
                 <span className="journey-state">{t(`family.state.${step.state}`)}</span>
-                {step.id === 'application' && step.detail ? <span className="muted">{step.detail}</span> : null}
+                {step.id === 'application' && step.detail && applicationId ? <Link to={`/applications/${applicationId}`}>{step.detail}</Link> : null}
               </span>
             </li>
           ))}

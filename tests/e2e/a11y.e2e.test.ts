@@ -32,7 +32,29 @@ const PAGES: PageCheck[] = [
   { name: 'audit trail', who: 'admin', path: '/admin/audit' },
   { name: 'outbox', who: 'admin', path: '/admin/outbox' },
   { name: 'outbox message', who: 'admin', path: firstOutboxMessage },
+  // ABAD applications, the family's home and support services
+  { name: 'family home', who: 'family', path: '/family', phone: true },
+  { name: 'family application', who: 'family', path: (page) => firstLink(page, '/family', '/applications/') },
+  { name: 'family profile', who: 'family', path: '/family/profile', phone: true },
+  { name: 'family services', who: 'family', path: '/family/services', phone: true },
+  { name: 'family service request', who: 'family', path: (page) => firstLink(page, '/family/services', '/family/services/') },
+  { name: 'application form', who: 'admin', path: '/apply/abad?step=household', phone: true },
+  { name: 'application form, business', who: 'admin', path: '/apply/abad?step=business' },
+  { name: 'application form, needs', who: 'admin', path: '/apply/abad?step=needs' },
+  { name: 'application form, documents', who: 'admin', path: '/apply/abad?step=documents' },
+  { name: 'application form, review', who: 'admin', path: '/apply/abad?step=review' },
+  { name: 'review queue', who: 'admin', path: '/admin/applications', phone: true },
+  { name: 'review queue, filtered', who: 'admin', path: '/admin/applications?status=in_review&age=overdue&sort=ref&dir=desc' },
+  { name: 'review page', who: 'admin', path: (page) => firstLink(page, '/admin/applications?status=in_review', '/admin/applications/') },
+  { name: 'support queue', who: 'admin', path: '/admin/services' },
+  { name: 'support request (staff)', who: 'admin', path: (page) => firstLink(page, '/admin/services', '/admin/services/') },
 ]
+
+/** The first link of a page that starts with a prefix (a record whose id the seed chose). */
+async function firstLink(page: Page, from: string, prefix: string) {
+  await page.goto(from)
+  return (await page.locator(`main a[href^="${prefix}"]`).first().getAttribute('href'))!
+}
 
 async function firstUserPage(page: Page) {
   await page.goto('/admin/users?q=family%40demo.abad.az')
