@@ -10,6 +10,7 @@ import { pageTitle } from '#app/utils/meta'
 import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import trainingStyles from '#app/styles/training.css'
+import { CERTIFICATE_TONES } from '#app/components/training/certificate-tones'
 import { certificateState, getCertificateByCode, revokeCertificate } from '#models/certificate.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: trainingStyles }]
@@ -76,7 +77,7 @@ export default function CertificatePrintPage() {
       </p>
       {cert.state !== 'valid' ? (
         <p className="no-print">
-          <StatusBadge status={cert.state} label={t(`certificate.state.${cert.state}`)} /> {cert.revokeReason}
+          <StatusBadge status={cert.state} label={t(`certificate.state.${cert.state}`)} tone={CERTIFICATE_TONES[cert.state]} /> {cert.revokeReason}
         </p>
       ) : null}
       <article className="certificate" aria-labelledby="certificate-title" data-testid="certificate">

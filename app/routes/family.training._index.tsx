@@ -8,6 +8,7 @@ import { pickText, useT } from '#app/utils/i18n'
 import { pageTitle } from '#app/utils/meta'
 import { getLocale } from '#app/utils/session.server'
 import trainingStyles from '#app/styles/training.css'
+import { CERTIFICATE_TONES } from '#app/components/training/certificate-tones'
 import { listHolderCertificates, certificateState } from '#models/certificate.server'
 import { isActiveFamily } from '#models/family.server'
 import { listHolderEnrolments, listOpenRuns } from '#models/training.server'
@@ -129,7 +130,7 @@ export default function FamilyTrainingPage() {
           <ul className="plain-list">
             {certificates.map((c) => (
               <li key={c.code}>
-                <Link to={`/family/certificates/${c.code}`}>{c.title}</Link> · <code>{c.code}</code> · <StatusBadge status={c.state} label={t(`certificate.state.${c.state}`)} />
+                <Link to={`/family/certificates/${c.code}`}>{c.title}</Link> · <code>{c.code}</code> · <StatusBadge status={c.state} label={t(`certificate.state.${c.state}`)} tone={CERTIFICATE_TONES[c.state]} />
                 {c.expiresAt ? (
                   <span className="muted">
                     {' '}

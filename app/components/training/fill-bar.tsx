@@ -6,13 +6,13 @@ export function FillBar({ free, capacity, waiting }: { free: number; capacity: n
   const taken = Math.max(0, capacity - free)
   const pct = capacity ? Math.round((taken / capacity) * 100) : 0
   return (
-    <div className="fill">
-      <span className="fill-text">
+    <div className="run-fill">
+      <span className="run-fill-text">
         {free > 0 ? t('training.run.free', { free, capacity }) : t('training.run.full', { capacity })}
         {waiting ? ` · ${t('training.run.waiting', { count: waiting })}` : ''}
       </span>
-      <span className="fill-bar" aria-hidden="true">
-        <span className="fill-bar-inner" style={{ width: `${pct}%` }} />
+      <span className="run-fill-bar" aria-hidden="true">
+        <span className="run-fill-bar-inner" style={{ width: `${pct}%` }} />
       </span>
     </div>
   )
