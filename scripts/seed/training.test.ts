@@ -20,8 +20,13 @@ describe('training seed', () => {
     const open = await listOpenRuns()
     expect(open.length).toBeGreaterThanOrEqual(6)
     for (const summary of open) expect(summary.sessions).toHaveLength(summary.course.sessionsCount)
-    const states = (await listHolderEnrolments(holder)).map((e) => e.state).sort()
-    expect(states).toEqual(['completed', 'completed', 'enrolled'])
+    const enrolments = await listHolderEnrolments(holder)
+    expect(enrolments.map((e) => e.state).sort()).toEqual(['completed', 'completed', 'enrolled'])
+    // the finished runs have all their sessions, each attended
+    for (const e of enrolments.filter((x) => x.state === 'completed')) {
+      expect(e.bookings).toHaveLength(e.summary!.course.sessionsCount)
+      expect(e.enrolment.attendancePct).toBe(100)
+    }
     const second = await UserModel.findOne({ email: SECOND_DEMO_FAMILY_EMAIL }).lean()
     expect((await listHolderEnrolments({ kind: 'family', id: second!.familyId! })).map((e) => e.state)).toEqual(['enrolled', 'enrolled'])
   })

@@ -211,7 +211,10 @@ export async function seedTraining() {
     const created = await createRun({ courseId: course._id, placeId: guba._id, capacity: 10, trainerId, code: `${course.code}-PAST` }, actor)
     if (!created.ok) continue
     const start = addDaysToKey(today, course.code === courses.jam.code ? -60 : -75)
-    const periods = Array.from({ length: course.sessionsCount }, (_, i) => addDaysToKey(start, i * 2)).map((day) => ({ startsAt: zonedToUtc(day, '10:00', ZONE), endsAt: zonedToUtc(day, '13:00', ZONE) }))
+    // every other day, skipping Sundays (the factory is closed)
+    const days: string[] = []
+    for (let day = start; days.length < course.sessionsCount; day = addDaysToKey(day, 2)) if (isoWeekday(day) !== 7) days.push(day)
+    const periods = days.map((day) => ({ startsAt: zonedToUtc(day, '10:00', ZONE), endsAt: zonedToUtc(day, '13:00', ZONE) }))
     for (const period of periods) await addRunSession(created.run._id, period, actor)
     const before = new Date(periods[0].startsAt.getTime() - 7 * 86_400_000)
     const after = new Date(periods.at(-1)!.endsAt.getTime() + 3_600_000)
