@@ -59,19 +59,11 @@ function fieldName(b: Uint8Array, start: number, end: number): string {
   return name
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false })
+/** Node's own UTF-8 slice (what Buffer#toString calls), without the argument checks. */
+type SliceableBuffer = Buffer & { utf8Slice(start: number, end: number): string }
 
 function text(b: Uint8Array, start: number, end: number): string {
-  if (end - start < 24) {
-    let s = ''
-    for (let i = start; i < end; i++) {
-      const c = b[i]!
-      if (c >= 0x80) return decoder.decode(b.subarray(start, end))
-      s += String.fromCharCode(c)
-    }
-    return s
-  }
-  return decoder.decode(b.subarray(start, end))
+  return (b as SliceableBuffer).utf8Slice(start, end)
 }
 
 function cstringEnd(b: Uint8Array, i: number, end: number): number {
@@ -212,7 +204,8 @@ function readDocument(b: Uint8Array, start: number, isArray: boolean): Document 
 }
 
 /** Decode one BSON document (exactly the bytes given). */
-export function decodeBson(b: Uint8Array, fallback: (b: Uint8Array) => Document): Document {
+export function decodeBson(bytes: Uint8Array, fallback: (b: Uint8Array) => Document): Document {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (b.length < 5 || int32(b, 0) !== b.length) throw new BsonDecodeError('document size does not match its bytes')
   try {
     return readDocument(b, 0, false) as Document

@@ -79,14 +79,19 @@ export class Collection {
     return this.byId.get(keyOf(id))
   }
 
+  /** Keys of every maintained index (null for the others, after checking what they would refuse). */
   private keysFor(doc: Document): Array<DocKeys | null> {
-    return this.indexes.map((ix) => ix.keysOf(doc))
+    return this.indexes.map((ix) => {
+      if (ix.maintained) return ix.keysOf(doc)
+      ix.validate(doc)
+      return null
+    })
   }
 
   /** Insert one prepared document; throws (and changes nothing) on a duplicate key. */
-  private insertOne(doc: Document): Rec {
+  private insertOne(doc: Document, trusted: boolean): Rec {
     const keys = this.keysFor(doc)
-    this.indexes.forEach((ix, i) => ix.checkUnique(keys[i]!, null, this.ns))
+    if (!trusted) this.indexes.forEach((ix, i) => ix.checkUnique(keys[i]!, null, this.ns))
     const rec: Rec = { doc, seq: ++this.seq }
     this.indexes.forEach((ix, i) => ix.add(rec, keys[i]!))
     return rec
@@ -96,12 +101,12 @@ export class Collection {
    * Insert a batch: an ordered batch stops at the first error, an unordered one goes on.
    * Documents must already be prepared (`prepareForInsert`).
    */
-  insertMany(docs: Document[], ordered: boolean): { inserted: Document[]; errors: Array<{ index: number; error: MongoError }> } {
+  insertMany(docs: Document[], ordered: boolean, trusted = false): { inserted: Document[]; errors: Array<{ index: number; error: MongoError }> } {
     const inserted: Document[] = []
     const errors: Array<{ index: number; error: MongoError }> = []
     for (let i = 0; i < docs.length; i++) {
       try {
-        this.insertOne(docs[i]!)
+        this.insertOne(docs[i]!, trusted)
         inserted.push(docs[i]!)
       } catch (e) {
         if (!(e instanceof MongoError)) throw e
@@ -118,6 +123,10 @@ export class Collection {
     const changed: Array<{ ix: Index; before: DocKeys | null; after: DocKeys | null }> = []
     for (let i = 1; i < this.indexes.length; i++) {
       const ix = this.indexes[i]!
+      if (!ix.maintained) {
+        ix.validate(doc)
+        continue
+      }
       const before = ix.keysOf(rec.doc)
       const after = ix.keysOf(doc)
       if (sameKeys(before, after)) continue
@@ -136,7 +145,7 @@ export class Collection {
     if (recs.length === 0) return
     const ids: unknown[] = []
     for (const rec of recs) {
-      this.indexes.forEach((ix) => ix.remove(rec, ix.keysOf(rec.doc)))
+      for (const ix of this.indexes) if (ix.maintained) ix.remove(rec, ix.keysOf(rec.doc))
       ids.push(rec.doc._id)
     }
     this.catalog.record({ op: 'delete', ns: this.ns, ids })
@@ -160,6 +169,10 @@ export class Collection {
     const sameKey = this.indexes.find((ix) => ix.sameDefinition(candidate))
     if (sameKey) fail(Code.IndexOptionsConflict, `Index already exists with a different name: ${sameKey.name}`)
     for (const rec of this.records()) {
+      if (!candidate.maintained) {
+        candidate.validate(rec.doc)
+        continue
+      }
       const keys = candidate.keysOf(rec.doc)
       candidate.checkUnique(keys, rec, this.ns)
       candidate.add(rec, keys)
@@ -283,7 +296,8 @@ export class Catalog implements JournalTarget {
       case 'insert': {
         const { db, coll } = splitNamespace(entry.ns)
         const c = this.ensureCollection(db, coll).coll
-        const { errors } = c.insertMany(entry.docs, true)
+        // journalled documents were checked when first written
+        const { errors } = c.insertMany(entry.docs, true, true)
         if (errors.length > 0) throw errors[0]!.error
         return
       }

@@ -54,8 +54,12 @@ export class Index {
   readonly expireAfterSeconds: number | undefined
   /** the spec as listIndexes returns it */
   readonly spec: Document
-  /** full key → record (unique) or records */
-  readonly hash = new Map<string, Rec | Set<Rec>>()
+  /** full key → record, kept for unique indexes (equality lookups and the duplicate check) */
+  readonly hash = new Map<string, Rec>()
+  /**
+   * The ordered view (ranges, sorts, equality on non-unique indexes). Built on first use and
+   * maintained from then on: until a query needs it, a non-unique index costs an insert nothing.
+   */
   private ordered: SortedList<IndexEntry> | null = null
   /** set once any document put several keys in the index (as the server's multikey flag) */
   multikey = false
@@ -182,6 +186,16 @@ export class Index {
     return { values: combos, strings: combos.map(keyString) }
   }
 
+  /** Whether writes must compute this index's keys now (otherwise the index is built when first used). */
+  get maintained(): boolean {
+    return this.unique || this.ordered !== null
+  }
+
+  /** What an insert into an unmaintained index must still refuse: a compound key over parallel arrays. */
+  validate(doc: Document): void {
+    if (this.fields.length > 1 && this.simpleKeys(doc) === undefined) this.generalKeys(doc)
+  }
+
   /** Throws DuplicateKey if another record holds one of these keys. */
   checkUnique(keys: DocKeys | null, self: Rec | null, ns: string): void {
     if (!this.unique || !keys) return
@@ -204,14 +218,7 @@ export class Index {
   add(rec: Rec, keys: DocKeys | null): void {
     if (!keys) return
     for (let i = 0; i < keys.strings.length; i++) {
-      const s = keys.strings[i]!
-      if (this.unique) this.hash.set(s, rec)
-      else {
-        const cur = this.hash.get(s)
-        if (cur === undefined) this.hash.set(s, rec)
-        else if (cur instanceof Set) cur.add(rec)
-        else this.hash.set(s, new Set([cur, rec]))
-      }
+      if (this.unique) this.hash.set(keys.strings[i]!, rec)
       this.ordered?.insert({ k: keys.values[i]!, r: rec })
     }
   }
@@ -219,27 +226,14 @@ export class Index {
   remove(rec: Rec, keys: DocKeys | null): void {
     if (!keys) return
     for (let i = 0; i < keys.strings.length; i++) {
-      const s = keys.strings[i]!
-      const cur = this.hash.get(s)
-      if (cur === rec) this.hash.delete(s)
-      else if (cur instanceof Set) {
-        cur.delete(rec)
-        if (cur.size === 1) this.hash.set(s, cur.values().next().value!)
-      }
+      if (this.unique && this.hash.get(keys.strings[i]!) === rec) this.hash.delete(keys.strings[i]!)
       this.ordered?.delete({ k: keys.values[i]!, r: rec })
     }
   }
 
-  /** Records holding exactly this full key. */
-  lookup(keyStr: string): Iterable<Rec> {
-    const cur = this.hash.get(keyStr)
-    if (cur === undefined) return []
-    return cur instanceof Set ? cur : [cur]
-  }
-
-  lookupCount(keyStr: string): number {
-    const cur = this.hash.get(keyStr)
-    return cur === undefined ? 0 : cur instanceof Set ? cur.size : 1
+  /** The record holding exactly this full key (unique indexes). */
+  lookup(keyStr: string): Rec | undefined {
+    return this.hash.get(keyStr)
   }
 
   compareEntries = (a: IndexEntry, b: IndexEntry): number => {
@@ -265,15 +259,6 @@ export class Index {
     return this.ordered
   }
 
-  hasTree(): boolean {
-    return this.ordered !== null
-  }
-
-  clear(): void {
-    this.hash.clear()
-    if (this.ordered) this.ordered = new SortedList<IndexEntry>(this.compareEntries)
-    this.multikey = false
-  }
 }
 
 function pushUnique(vals: unknown[], seen: Set<string>, v: unknown): void {

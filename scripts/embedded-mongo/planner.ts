@@ -276,6 +276,11 @@ export function planQuery(coll: Collection, filter: Document, opts: PlanOptions 
   let best: { plan: Plan; score: number } | null = null
   for (const ix of forced ? [forced] : coll.indexes) {
     if (!forced && (ix.spec.hidden === true || !partialUsable(ix, a))) continue
+    const first = ix.fields[0]!.path
+    const couldHelp = forced !== null || a.fields.has(first) || (opts.sort !== undefined && opts.sort.some((k) => k.parts.join('.') === first))
+    if (!couldHelp) continue
+    // the multikey flag of a lazily built index is known once it is built
+    if (!ix.unique) ix.tree(() => coll.records())
     const fieldIvs: Interval[][] = []
     let exactFields = 0
     let usable = true
@@ -320,7 +325,7 @@ export function planQuery(coll: Collection, filter: Document, opts: PlanOptions 
     if (boundFields > 0) score = boundFields * 10 + (ix.unique && allPoints ? 100 : 0) + (allPoints ? 5 : 0)
     if (sortOk.ok) score += opts.limit !== undefined ? 40 : 3
     if (score === 0 && !forced) continue
-    const kind: PlanKind = allPoints && !sortOk.ok ? 'hashLookup' : boundFields > 0 ? 'indexRange' : 'indexScan'
+    const kind: PlanKind = allPoints && ix.unique && !sortOk.ok ? 'hashLookup' : boundFields > 0 ? 'indexRange' : 'indexScan'
     const plan: Plan = { kind, index: ix, combos, sorted: sortOk.ok, reverse: sortOk.reverse, exact }
     if (!best || score > best.score) best = { plan, score }
   }
@@ -367,13 +372,10 @@ export function* candidates(coll: Collection, plan: Plan): Generator<Rec> {
       const ix = plan.index!
       const seen = ix.multikey && plan.combos.length > 1 ? new Set<Rec>() : null
       for (const combo of plan.combos) {
-        for (const rec of ix.lookup(keyString(combo.map((i) => i.point)))) {
-          if (seen) {
-            if (seen.has(rec)) continue
-            seen.add(rec)
-          }
-          yield rec
-        }
+        const rec = ix.lookup(keyString(combo.map((i) => i.point)))
+        if (!rec || seen?.has(rec)) continue
+        seen?.add(rec)
+        yield rec
       }
       return
     }
@@ -408,7 +410,7 @@ function countExact(coll: Collection, plan: Plan): number | null {
       return plan.combos.reduce((n, c) => n + (coll.getById(c[0]!.point) ? 1 : 0), 0)
     case 'hashLookup':
       if (plan.index!.multikey && plan.combos.length > 1) return null
-      return plan.combos.reduce((n, c) => n + plan.index!.lookupCount(keyString(c.map((i) => i.point))), 0)
+      return plan.combos.reduce((n, c) => n + (plan.index!.lookup(keyString(c.map((i) => i.point))) ? 1 : 0), 0)
     default: {
       const ix = plan.index!
       if (ix.multikey) return null
