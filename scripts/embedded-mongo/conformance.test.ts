@@ -313,6 +313,15 @@ describe('index management', () => {
     expect((await serverError(c.dropIndex('nope'))).code).toBe(27)
   })
 
+  it('refuses a document with arrays in two fields of one compound index', async () => {
+    const c = coll('parallel')
+    await c.createIndex({ a: 1, b: 1 })
+    await c.insertOne({ a: [1, 2], b: 1 })
+    expect((await serverError(c.insertOne({ a: [1, 2], b: [3, 4] }))).code).toBe(171)
+    expect((await serverError(c.updateOne({ a: 1 }, { $set: { b: [5, 6] } }))).code).toBe(171)
+    expect(await c.countDocuments()).toBe(1)
+  })
+
   it('answers NamespaceExists when creating an existing collection', async () => {
     await db.createCollection('exists')
     expect((await serverError(db.createCollection('exists'))).code).toBe(48)

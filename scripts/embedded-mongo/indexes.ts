@@ -193,7 +193,10 @@ export class Index {
 
   /** What an insert into an unmaintained index must still refuse: a compound key over parallel arrays. */
   validate(doc: Document): void {
-    if (this.fields.length > 1 && this.simpleKeys(doc) === undefined) this.generalKeys(doc)
+    if (this.fields.length < 2) return
+    let arrays = 0
+    for (const f of this.fields) if (pathHitsArray(doc, f.parts)) arrays++
+    if (arrays > 1) this.generalKeys(doc)
   }
 
   /** Throws DuplicateKey if another record holds one of these keys. */
@@ -259,6 +262,16 @@ export class Index {
     return this.ordered
   }
 
+}
+
+function pathHitsArray(doc: Document, parts: string[]): boolean {
+  let v: unknown = doc
+  for (const part of parts) {
+    if (!isPlainObject(v)) return false
+    v = v[part]
+    if (Array.isArray(v)) return true
+  }
+  return false
 }
 
 function pushUnique(vals: unknown[], seen: Set<string>, v: unknown): void {
