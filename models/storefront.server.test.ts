@@ -3,7 +3,7 @@ import { Types } from 'mongoose'
 import { makeOrder, makeShopMaker, makeShopProduct } from '#tests/factories/shop'
 import { LotModel } from './lot.server'
 import { delistProduct } from './product.server'
-import { browseShop, getMakerShowcase, getShopProduct, readShopFilters, resetShopCaches, shopHighlights, sitemapEntries } from './storefront.server'
+import { browseShop, getMakerShowcase, getShopProduct, readShopFilters, refreshShopIndex, resetShopCaches, shopHighlights, sitemapEntries } from './storefront.server'
 
 const staff = { _id: new Types.ObjectId(), name: 'Sales' }
 const filters = (query: string) => readShopFilters(new URLSearchParams(query))
@@ -83,11 +83,15 @@ describe('the listing', () => {
     expect(await titles('q=nothinglikethis')).toEqual([])
   })
 
-  test('delisted products leave the listing at once', async () => {
-    const { walnut } = await smallShop()
+  test('the index follows changes: a delisted product leaves, a new one and sold stock show at the next refresh', async () => {
+    const { walnut, guba } = await smallShop()
     expect(await titles('category=jam&sort=price_asc')).toEqual(['Quince jam', 'Walnut jam'])
     await delistProduct(String(walnut._id), 'label', staff)
-    expect(await titles('category=jam&sort=price_asc')).toEqual(['Quince jam'])
+    const added = await makeShopProduct({ maker: guba, price: 100, stock: 1, title: { az: 'Zoğal mürəbbəsi', en: 'Cornel jam', ru: 'Кизиловое варенье' } })
+    await makeOrder([{ sku: added.variants[0].sku, qty: 1 }])
+    await refreshShopIndex()
+    expect(await titles('category=jam&sort=price_asc')).toEqual(['Cornel jam', 'Quince jam'])
+    expect(await titles('category=jam&stock=in')).toEqual(['Quince jam'])
   })
 
   test('the front page shows new products from different makers and the makers with a public page', async () => {

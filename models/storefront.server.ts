@@ -1,6 +1,6 @@
 import mongoose, { Types } from 'mongoose'
 import { CATEGORY_KEYS } from '#app/utils/catalogue'
-import { queryTokens, rankScore } from '#app/utils/search'
+import { queryTokens, rankScoreOfTokens, rankTokens, type RankTokens } from '#app/utils/search'
 import { SHOP_PAGE_SIZE, SHOP_SORTS, type ShopSort } from '#app/utils/shop'
 import { FamilyModel } from './family.server'
 import { LotModel, stockBySku } from './lot.server'
@@ -24,9 +24,18 @@ export const PRICE_BANDS: readonly { min: number; max: number | null }[] = [
   { min: 10000, max: null },
 ]
 
-const SNAPSHOT_TTL_MS = 20_000
+/** How often the index asks the database what changed, and how often it is rebuilt from scratch. */
+const REFRESH_MS = 10_000
+const FULL_RELOAD_MS = 5 * 60_000
 const SEARCH_TTL_MS = 30_000
 const CACHE_LIMIT = 500
+/** Overlap between two refreshes, so a write stamped just before the last one is not missed. */
+const OVERLAP_MS = 2_000
+
+const INDEX_FIELDS = 'slug category kind status region familyId makerName title shortDescription images variants.sku variants.retailPrice variants.label variants.craftStock listedAt updatedAt'
+type IndexedProduct = Pick<Product, '_id' | 'slug' | 'category' | 'kind' | 'status' | 'region' | 'familyId' | 'makerName' | 'title' | 'shortDescription' | 'images' | 'listedAt' | 'updatedAt'> & {
+  variants: { sku: string; retailPrice: number; label: Texts; craftStock?: number }[]
+}
 
 type Entry = {
   id: string
@@ -39,59 +48,82 @@ type Entry = {
   stock: number
   listedAt: number
   updatedAt: number
+  product: IndexedProduct
+  rank?: RankTokens
 }
 
 export type ShopMaker = { id: string; name: string; region: string; womenLed: boolean; slug: string | null; photo: string | null; productCount: number }
 
-type Snapshot = { at: number; entries: Entry[]; byId: Map<string, Entry>; makers: Map<string, ShopMaker> }
+type Snapshot = {
+  /** last time the database was asked */
+  at: number
+  fullAt: number
+  /** changes whenever the content changed: the key of every cached list */
+  version: number
+  productsSince: number
+  lotsSince: number
+  familiesSince: number
+  products: Map<string, IndexedProduct>
+  lotStock: Map<string, number>
+  makers: Map<string, ShopMaker>
+  entries: Entry[]
+  byId: Map<string, Entry>
+  /** the entries in each order a list can take, sorted once per refresh: filtering keeps the order */
+  sorted: { newest: Entry[]; price_asc: Entry[]; price_desc: Entry[] }
+  byFamily: Map<string, Entry[]>
+  byCategory: Map<string, Entry[]>
+}
 
 let snapshot: Snapshot | null = null
 let refreshing: Promise<Snapshot> | null = null
-const listCache = new Map<string, { at: number; value: ListResult }>()
+const listCache = new Map<string, ListResult>()
 const searchCache = new Map<string, { at: number; ids: string[] }>()
+const searching = new Map<string, Promise<string[]>>()
 
 function sellable(now: Date) {
   return { $or: [{ bestBefore: null }, { bestBefore: { $gt: now } }] }
 }
 
-async function loadSnapshot(now = new Date()): Promise<Snapshot> {
-  const [products, lots] = await Promise.all([
-    ProductModel.find({ status: 'listed' })
-      .select('slug category kind region familyId variants.sku variants.retailPrice variants.craftStock listedAt updatedAt')
-      .lean<Pick<Product, '_id' | 'slug' | 'category' | 'kind' | 'region' | 'familyId' | 'variants' | 'listedAt' | 'updatedAt'>[]>(),
-    LotModel.find({ status: 'available', qtyAvailable: { $gt: 0 }, ...sellable(now) })
-      .select('sku qtyAvailable')
-      .lean<{ sku: string; qtyAvailable: number }[]>(),
-  ])
-  const lotStock = new Map<string, number>()
-  for (const lot of lots) lotStock.set(lot.sku, (lotStock.get(lot.sku) ?? 0) + lot.qtyAvailable)
-  const familyIds = [...new Set(products.map((product) => String(product.familyId)))]
-  const families = familyIds.length
-    ? await FamilyModel.find({ _id: { $in: familyIds.map((id) => new Types.ObjectId(id)) } })
-        .select('name region womenLed status makerPage.slug makerPage.published makerPage.photo')
-        .lean<{ _id: Types.ObjectId; name: string; region: string; womenLed?: boolean; status: string; makerPage?: { slug?: string; published?: boolean; photo?: string } }[]>()
-    : []
-  const makers = new Map<string, ShopMaker>()
-  for (const family of families) {
-    if (family.status !== 'active') continue
-    const published = Boolean(family.makerPage?.published && family.makerPage.slug)
-    makers.set(String(family._id), {
-      id: String(family._id),
-      name: family.name,
-      region: family.region,
-      womenLed: Boolean(family.womenLed),
-      slug: published ? family.makerPage!.slug! : null,
-      photo: published && family.makerPage?.photo ? family.makerPage.photo : null,
-      productCount: 0,
-    })
+type FamilyRow = { _id: Types.ObjectId; name: string; region: string; womenLed?: boolean; status: string; updatedAt?: Date; makerPage?: { slug?: string; published?: boolean; photo?: string } }
+
+function makerOf(family: FamilyRow): ShopMaker {
+  const published = Boolean(family.makerPage?.published && family.makerPage.slug)
+  return {
+    id: String(family._id),
+    name: family.name,
+    region: family.region,
+    womenLed: Boolean(family.womenLed),
+    slug: published ? family.makerPage!.slug! : null,
+    photo: published && family.makerPage?.photo ? family.makerPage.photo : null,
+    productCount: 0,
   }
+}
+
+const time = (value: Date | string | null | undefined) => (value ? new Date(value).getTime() : 0)
+
+/** A listed product keeps only its cover photo in memory: cards show nothing else. */
+function slim(product: IndexedProduct): IndexedProduct {
+  return { ...product, images: product.images?.slice(0, 1) ?? [] }
+}
+
+async function loadStock(now: Date, skus?: string[]) {
+  const lots = await LotModel.find({ ...(skus ? { sku: { $in: skus } } : {}), status: 'available', qtyAvailable: { $gt: 0 }, ...sellable(now) })
+    .select('sku qtyAvailable')
+    .lean<{ sku: string; qtyAvailable: number }[]>()
+  const stock = new Map<string, number>()
+  for (const lot of lots) stock.set(lot.sku, (stock.get(lot.sku) ?? 0) + lot.qtyAvailable)
+  return stock
+}
+
+/** Entries, makers' counts and the id index, derived from the stored rows. */
+function derive(snap: Omit<Snapshot, 'entries' | 'byId' | 'sorted' | 'byFamily' | 'byCategory'>): Snapshot {
+  for (const maker of snap.makers.values()) maker.productCount = 0
   const entries: Entry[] = []
-  for (const product of products) {
-    const maker = makers.get(String(product.familyId))
+  for (const product of snap.products.values()) {
+    const maker = snap.makers.get(String(product.familyId))
     // a suspended or departed family's products stay off the shelf
     if (!maker) continue
     maker.productCount += 1
-    const stock = product.variants.reduce((sum, variant) => sum + (product.kind === 'craft' ? (variant.craftStock ?? 0) : (lotStock.get(variant.sku) ?? 0)), 0)
     entries.push({
       id: String(product._id),
       slug: product.slug,
@@ -100,33 +132,133 @@ async function loadSnapshot(now = new Date()): Promise<Snapshot> {
       region: product.region ?? '',
       familyId: String(product.familyId),
       minPrice: Math.min(...product.variants.map((variant) => variant.retailPrice)),
-      stock,
-      listedAt: new Date(product.listedAt ?? product.updatedAt).getTime(),
-      updatedAt: new Date(product.updatedAt).getTime(),
+      stock: product.variants.reduce((sum, variant) => sum + (product.kind === 'craft' ? (variant.craftStock ?? 0) : (snap.lotStock.get(variant.sku) ?? 0)), 0),
+      listedAt: time(product.listedAt ?? product.updatedAt),
+      updatedAt: time(product.updatedAt),
+      product,
     })
   }
-  return { at: Date.now(), entries, byId: new Map(entries.map((entry) => [entry.id, entry])), makers }
+  const newest = [...entries].sort((a, b) => b.listedAt - a.listedAt || (a.id < b.id ? -1 : 1))
+  const byFamily = new Map<string, Entry[]>()
+  const byCategory = new Map<string, Entry[]>()
+  const push = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
+    const list = map.get(key)
+    if (list) list.push(entry)
+    else map.set(key, [entry])
+  }
+  for (const entry of newest) {
+    push(byFamily, entry.familyId, entry)
+    push(byCategory, entry.category, entry)
+  }
+  return {
+    ...snap,
+    entries,
+    byId: new Map(entries.map((entry) => [entry.id, entry])),
+    sorted: {
+      newest,
+      price_asc: [...entries].sort((a, b) => a.minPrice - b.minPrice || b.listedAt - a.listedAt),
+      price_desc: [...entries].sort((a, b) => b.minPrice - a.minPrice || b.listedAt - a.listedAt),
+    },
+    byFamily,
+    byCategory,
+  }
 }
 
-/** The current index: a fresh one on first use, afterwards the old one while a new one loads in the background. */
-async function getSnapshot(): Promise<Snapshot> {
-  const fresh = snapshot && Date.now() - snapshot.at < SNAPSHOT_TTL_MS
-  if (fresh) return snapshot!
+async function loadFull(version: number): Promise<Snapshot> {
+  const now = new Date()
+  const [rows, lotStock] = await Promise.all([ProductModel.find({ status: 'listed' }).select(INDEX_FIELDS).lean<IndexedProduct[]>(), loadStock(now)])
+  const familyIds = [...new Set(rows.map((row) => String(row.familyId)))]
+  const families = familyIds.length
+    ? await FamilyModel.find({ _id: { $in: familyIds.map((id) => new Types.ObjectId(id)) } })
+        .select('name region womenLed status updatedAt makerPage.slug makerPage.published makerPage.photo')
+        .lean<FamilyRow[]>()
+    : []
+  const makers = new Map(families.filter((family) => family.status === 'active').map((family) => [String(family._id), makerOf(family)]))
+  return derive({
+    at: now.getTime(),
+    fullAt: now.getTime(),
+    version,
+    productsSince: Math.max(now.getTime(), ...rows.map((row) => time(row.updatedAt))),
+    lotsSince: now.getTime(),
+    familiesSince: Math.max(now.getTime(), ...families.map((family) => time(family.updatedAt))),
+    products: new Map(rows.map((row) => [String(row._id), slim(row)])),
+    lotStock,
+    makers,
+  })
+}
+
+/**
+ * Asks only for what changed since the last look (products by their indexed updatedAt; the lots
+ * that moved; families); a change in a family, or a product of a family not yet known, rebuilds
+ * the whole index.
+ */
+async function loadChanges(previous: Snapshot): Promise<Snapshot> {
+  const now = new Date()
+  const [products, movedLots, families] = await Promise.all([
+    ProductModel.find({ updatedAt: { $gte: new Date(previous.productsSince - OVERLAP_MS) } })
+      .select(INDEX_FIELDS)
+      .lean<IndexedProduct[]>(),
+    LotModel.find({ updatedAt: { $gte: new Date(previous.lotsSince - OVERLAP_MS) } })
+      .select('sku')
+      .lean<{ sku: string }[]>(),
+    FamilyModel.exists({ updatedAt: { $gte: new Date(previous.familiesSince - OVERLAP_MS) } }),
+  ])
+  const unknownMaker = products.some((product) => product.status === 'listed' && !previous.makers.has(String(product.familyId)))
+  if (families || unknownMaker) return loadFull(previous.version + 1)
+  const skus = [...new Set(movedLots.map((lot) => lot.sku))]
+  if (!products.length && !skus.length) return { ...previous, at: now.getTime() }
+  const productRows = new Map(previous.products)
+  for (const product of products) {
+    if (product.status === 'listed') productRows.set(String(product._id), slim(product))
+    else productRows.delete(String(product._id))
+  }
+  const lotStock = new Map(previous.lotStock)
+  if (skus.length) {
+    const fresh = await loadStock(now, skus)
+    for (const sku of skus) lotStock.set(sku, fresh.get(sku) ?? 0)
+  }
+  return derive({
+    ...previous,
+    at: now.getTime(),
+    version: previous.version + 1,
+    productsSince: Math.max(previous.productsSince, ...products.map((product) => time(product.updatedAt))),
+    lotsSince: now.getTime(),
+    products: productRows,
+    lotStock,
+  })
+}
+
+function refresh(full: boolean) {
   if (!refreshing) {
-    refreshing = loadSnapshot()
+    const previous = snapshot
+    refreshing = (previous && !full ? loadChanges(previous) : loadFull((previous?.version ?? 0) + 1))
       .then((next) => {
+        if (next.version !== snapshot?.version) listCache.clear()
         snapshot = next
-        listCache.clear()
         return next
       })
       .finally(() => {
         refreshing = null
       })
   }
-  return snapshot ?? refreshing
+  return refreshing
 }
 
-/** Forgets every cached listing (tests, and after a change that must show at once). */
+/** The current index: loaded on first use; afterwards the current one, while changes are fetched in the background. */
+async function getSnapshot(): Promise<Snapshot> {
+  if (!snapshot) return refresh(true)
+  const age = Date.now() - snapshot.at
+  if (age >= REFRESH_MS) void refresh(Date.now() - snapshot.fullAt >= FULL_RELOAD_MS).catch((error) => console.error('shop index refresh failed:', (error as Error).message))
+  return snapshot
+}
+
+/** Brings the index up to date now (after a change that must show at once, and in tests). */
+export async function refreshShopIndex() {
+  if (refreshing) await refreshing.catch(() => undefined)
+  return refresh(false)
+}
+
+/** Forgets every cached listing (tests). */
 export function resetShopCaches() {
   snapshot = null
   refreshing = null
@@ -259,49 +391,70 @@ async function searchIds(tokens: string[]) {
   const key = tokens.join(' ')
   const hit = searchCache.get(key)
   if (hit && Date.now() - hit.at < SEARCH_TTL_MS) return hit.ids
-  type Candidate = Pick<Product, '_id' | 'title' | 'shortDescription' | 'makerName' | 'region' | 'variants'>
-  const fields = 'title shortDescription makerName region variants.sku'
-  let candidates = await ProductModel.find({ status: 'listed', searchKeys: { $all: tokens } })
-    .select(fields)
-    .limit(SEARCH_CANDIDATES)
-    .lean<Candidate[]>()
-  // nothing has every word: any word, ranked by how many it has
-  if (candidates.length === 0 && tokens.length > 1) {
-    candidates = await ProductModel.find({ status: 'listed', searchKeys: { $in: tokens } })
-      .select(fields)
-      .limit(SEARCH_CANDIDATES)
-      .lean<Candidate[]>()
+  // the same query asked many times at once is searched once
+  let pending = searching.get(key)
+  if (!pending) {
+    pending = rankCandidates(tokens, key).finally(() => searching.delete(key))
+    searching.set(key, pending)
   }
-  const ids = candidates
-    .map((product) => ({
-      id: String(product._id),
-      title: product.title?.az ?? '',
-      score: rankScore(tokens, {
-        title: LANGS.map((lang) => product.title?.[lang]),
-        description: LANGS.map((lang) => product.shortDescription?.[lang]),
-        other: [product.makerName, ...LANGS.map((lang) => REGION_NAMES[product.region]?.[lang]), ...product.variants.map((variant) => variant.sku)],
-      }),
-    }))
+  return pending
+}
+
+/** A product's folded words for ranking, kept on its index entry (computed at its first search). */
+function tokensOf(entry: Entry) {
+  if (!entry.rank) {
+    const product = entry.product
+    entry.rank = rankTokens({
+      title: LANGS.map((lang) => product.title?.[lang]),
+      description: LANGS.map((lang) => product.shortDescription?.[lang]),
+      other: [product.makerName, ...LANGS.map((lang) => REGION_NAMES[product.region]?.[lang]), ...product.variants.map((variant) => variant.sku)],
+    })
+  }
+  return entry.rank
+}
+
+/**
+ * The database finds the candidates through the stored search keys (only their ids travel); the
+ * ranking reads the index, whose words are folded once per product, not once per query.
+ */
+async function rankCandidates(tokens: string[], key: string) {
+  // equality on one word lets the planner walk the searchKeys index (an $all alone is scanned); only
+  // listed products are in the index, so the status is checked there, not in the query
+  let found = await ProductModel.find({ $and: [{ searchKeys: tokens[0] }, { searchKeys: { $all: tokens } }] })
+    .select('_id')
+    .limit(SEARCH_CANDIDATES)
+    .lean<{ _id: Types.ObjectId }[]>()
+  // nothing has every word: any word, ranked by how many it has
+  if (found.length === 0 && tokens.length > 1) {
+    found = await ProductModel.find({ searchKeys: { $in: tokens } })
+      .select('_id')
+      .limit(SEARCH_CANDIDATES)
+      .lean<{ _id: Types.ObjectId }[]>()
+  }
+  const snap = await getSnapshot()
+  const ids = found
+    .map((row) => snap.byId.get(String(row._id)))
+    .filter((entry): entry is Entry => Boolean(entry))
+    .map((entry) => ({ id: entry.id, title: entry.product.title?.az ?? '', score: rankScoreOfTokens(tokens, tokensOf(entry)) }))
     .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title, 'az'))
     .map((entry) => entry.id)
   remember(searchCache, key, { at: Date.now(), ids })
   return ids
 }
 
-function sortEntries(list: Entry[], sort: ShopSort) {
-  if (sort === 'relevance') return list
-  const copy = [...list]
-  if (sort === 'newest') copy.sort((a, b) => b.listedAt - a.listedAt || (a.id < b.id ? -1 : 1))
-  if (sort === 'price_asc') copy.sort((a, b) => a.minPrice - b.minPrice || b.listedAt - a.listedAt)
-  if (sort === 'price_desc') copy.sort((a, b) => b.minPrice - a.minPrice || b.listedAt - a.listedAt)
-  return copy
+/** The pool in the list's order: relevance keeps the search ranking; the others filter a list sorted in advance. */
+function ordered(pool: Entry[], sort: ShopSort, snap: Snapshot) {
+  if (sort === 'relevance') return pool
+  if (pool === snap.entries) return snap.sorted[sort]
+  const wanted = new Set(pool)
+  return snap.sorted[sort].filter((entry) => wanted.has(entry))
 }
 
 async function listIds(filters: ShopFilters, tokens: string[]): Promise<ListResult> {
   const snap = await getSnapshot()
-  const key = JSON.stringify([snap.at, tokens, filters.category, filters.region, filters.maker, filters.min, filters.max, filters.inStock, filters.womenLed, filters.sort])
+  const key = JSON.stringify([snap.version, tokens, filters.category, filters.region, filters.maker, filters.min, filters.max, filters.inStock, filters.womenLed, filters.sort])
   const hit = listCache.get(key)
-  if (hit) return hit.value
+  if (hit) return hit
   let pool: Entry[]
   if (tokens.length) {
     const ranked = await searchIds(tokens)
@@ -310,40 +463,25 @@ async function listIds(filters: ShopFilters, tokens: string[]): Promise<ListResu
     pool = snap.entries
   }
   const facets = countFacets(pool, filters, snap.makers)
-  const ids = sortEntries(
-    pool.filter((entry) => matches(entry, filters, snap.makers)),
-    filters.sort,
-  ).map((entry) => entry.id)
+  const ids = ordered(pool, filters.sort, snap)
+    .filter((entry) => matches(entry, filters, snap.makers))
+    .map((entry) => entry.id)
   const value = { ids, facets }
-  remember(listCache, key, { at: Date.now(), value })
+  remember(listCache, key, value)
   return value
 }
 
-const CARD_FIELDS = 'slug kind category title shortDescription images variants.sku variants.retailPrice variants.label makerName region familyId'
 export type ShopCardProduct = Pick<Product, '_id' | 'slug' | 'kind' | 'category' | 'title' | 'shortDescription' | 'images' | 'makerName' | 'region' | 'familyId'> & {
   variants: { sku: string; retailPrice: number; label: Texts }[]
 }
 export type ShopCard = { product: ShopCardProduct; inStock: boolean; minPrice: number; maker: ShopMaker | null }
 
-/** The listed products among `ids`, in that order, with their display stock. */
-async function cardsFor(ids: string[], snap: Snapshot): Promise<ShopCard[]> {
-  if (!ids.length) return []
-  const products = await ProductModel.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, status: 'listed' })
-    .select(CARD_FIELDS)
-    .lean<ShopCardProduct[]>()
-  const byId = new Map(products.map((product) => [String(product._id), product]))
+/** The cards of `ids`, in that order, from the index (display data: a few seconds old at most). */
+function cardsFor(ids: string[], snap: Snapshot): ShopCard[] {
   return ids.flatMap((id) => {
-    const product = byId.get(id)
-    if (!product) return []
     const entry = snap.byId.get(id)
-    return [
-      {
-        product,
-        inStock: (entry?.stock ?? 0) > 0,
-        minPrice: Math.min(...product.variants.map((variant) => variant.retailPrice)),
-        maker: snap.makers.get(String(product.familyId)) ?? null,
-      },
-    ]
+    if (!entry) return []
+    return [{ product: entry.product, inStock: entry.stock > 0, minPrice: entry.minPrice, maker: snap.makers.get(entry.familyId) ?? null }]
   })
 }
 
@@ -364,7 +502,7 @@ export async function browseShop(filters: ShopFilters, perPage = SHOP_PAGE_SIZE)
   const snap = await getSnapshot()
   const pages = Math.max(1, Math.ceil(ids.length / perPage))
   const page = Math.min(filters.page, pages)
-  const cards = await cardsFor(ids.slice((page - 1) * perPage, page * perPage), snap)
+  const cards = cardsFor(ids.slice((page - 1) * perPage, page * perPage), snap)
   return { filters, tokens, total: ids.length, page, pages, cards, facets, makers: snap.makers }
 }
 
@@ -373,7 +511,7 @@ export async function shopHighlights({ products = 4, makers = 6 } = {}) {
   const snap = await getSnapshot()
   const seen = new Set<string>()
   const picks: string[] = []
-  for (const entry of sortEntries(snap.entries, 'newest')) {
+  for (const entry of snap.sorted.newest) {
     if (entry.stock <= 0 || seen.has(entry.familyId)) continue
     seen.add(entry.familyId)
     picks.push(entry.id)
@@ -383,7 +521,7 @@ export async function shopHighlights({ products = 4, makers = 6 } = {}) {
     .filter((maker) => maker.slug && maker.productCount > 0)
     .sort((a, b) => Number(Boolean(b.photo)) - Number(Boolean(a.photo)) || b.productCount - a.productCount || a.name.localeCompare(b.name, 'az'))
     .slice(0, makers)
-  return { featured: await cardsFor(picks, snap), makers: featuredMakers }
+  return { featured: cardsFor(picks, snap), makers: featuredMakers }
 }
 
 /* ───────────────────────── product and maker pages ───────────────────────── */
@@ -416,9 +554,9 @@ function makerDetails(family: {
 /** Stock that may be sold now, per SKU of one product: lots for food, pieces counted by staff for crafts. */
 async function variantStock(product: Pick<Product, 'kind' | 'variants'>, now = new Date()) {
   if (product.kind === 'craft') return new Map(product.variants.map((variant) => [variant.sku, variant.craftStock ?? 0]))
-  return stockBySku(
-    product.variants.map((variant) => variant.sku),
+  return loadStock(
     now,
+    product.variants.map((variant) => variant.sku),
   )
 }
 
@@ -438,12 +576,15 @@ export async function getShopProduct(slug: string, now = new Date()) {
   const add = (entry: Entry) => {
     if (entry.id !== id && entry.stock > 0 && !related.includes(entry.id)) related.push(entry.id)
   }
-  for (const entry of snap.entries) if (entry.familyId === String(product.familyId) && related.length < 2) add(entry)
-  for (const entry of sortEntries(snap.entries, 'newest')) {
-    if (related.length >= 4) break
-    if (entry.category === product.category) add(entry)
+  for (const entry of snap.byFamily.get(String(product.familyId)) ?? []) {
+    if (related.length >= 2) break
+    add(entry)
   }
-  return { product, stock, maker: makerDetails(family as Parameters<typeof makerDetails>[0]), related: await cardsFor(related, snap) }
+  for (const entry of snap.byCategory.get(product.category) ?? []) {
+    if (related.length >= 4) break
+    add(entry)
+  }
+  return { product, stock, maker: makerDetails(family as Parameters<typeof makerDetails>[0]), related: cardsFor(related, snap) }
 }
 
 export async function getMakerShowcase(slug: string) {
@@ -454,7 +595,7 @@ export async function getMakerShowcase(slug: string) {
     getSnapshot(),
     ProductModel.find({ familyId: family._id, status: 'listed' }).select('_id').sort({ listedAt: -1 }).limit(60).lean<{ _id: Types.ObjectId }[]>(),
   ])
-  return { maker: makerDetails(family as Parameters<typeof makerDetails>[0]), cards: await cardsFor(products.map((product) => String(product._id)), snap) }
+  return { maker: makerDetails(family as Parameters<typeof makerDetails>[0]), cards: cardsFor(products.map((product) => String(product._id)), snap) }
 }
 
 /** Every public storefront address, for the sitemap. */

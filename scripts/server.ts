@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
+import { createPageCache } from './lib/page-cache'
 
 const BUILD_PATH = path.resolve('build/index.js')
 
@@ -79,6 +80,8 @@ export async function createApp({ mode }: { mode: 'development' | 'production' }
     return build
   }
   await loadBuild()
+  // public storefront pages for visitors without cookies, kept a few seconds (their own Cache-Control)
+  if (mode === 'production') app.use(createPageCache().middleware)
   app.all(
     '*',
     createRequestHandler({

@@ -64,7 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       cartCount: count,
       signedIn: Boolean(user),
     },
-    { headers: shopCacheHeaders(request) },
+    // stock is shown live: shared caches keep the page only briefly
+    { headers: shopCacheHeaders(request, 5) },
   )
 }
 

@@ -98,15 +98,30 @@ export type RankFields = { title: readonly (string | null | undefined)[]; descri
  */
 export function rankScore(query: readonly string[], fields: RankFields): number {
   if (query.length === 0) return 0
-  const title = fields.title.flatMap((text) => tokenise(text))
-  const description = fields.description.flatMap((text) => tokenise(text))
-  const other = fields.other.flatMap((text) => tokenise(text))
+  return rankScoreOfTokens(query, rankTokens(fields))
+}
+
+export type RankTokens = { title: readonly string[]; description: readonly string[]; other: readonly string[]; titlePhrases: readonly string[] }
+
+/** The folded words of a record's fields, once: a caller ranking the same records again (the storefront's index) keeps them. */
+export function rankTokens(fields: RankFields): RankTokens {
+  return {
+    title: fields.title.flatMap((text) => tokenise(text)),
+    description: fields.description.flatMap((text) => tokenise(text)),
+    other: fields.other.flatMap((text) => tokenise(text)),
+    titlePhrases: fields.title.map((text) => tokenise(text).join(' ')),
+  }
+}
+
+/** `rankScore` on fields already folded with `rankTokens`. */
+export function rankScoreOfTokens(query: readonly string[], tokens: RankTokens): number {
+  if (query.length === 0) return 0
   let score = 0
   for (const word of query) {
-    score += Math.max(weight(word, title, 10), weight(word, description, 4), weight(word, other, 1))
+    score += Math.max(weight(word, tokens.title, 10), weight(word, tokens.description, 4), weight(word, tokens.other, 1))
   }
   const phrase = query.join(' ')
-  if (query.length > 1 && fields.title.some((text) => tokenise(text).join(' ').includes(phrase))) score += 5
+  if (query.length > 1 && tokens.titlePhrases.some((text) => text.includes(phrase))) score += 5
   return score
 }
 

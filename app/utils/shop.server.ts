@@ -1,7 +1,7 @@
 import { createCookie } from '@remix-run/node'
 import { getUser } from './auth.server'
 import { getEnv, sessionSecret } from './env.server'
-import { pickText, type Locale } from './i18n'
+import { formatMoney, pickText, type Locale } from './i18n'
 import { imageUrl, srcSet } from './images.server'
 import { REGION_NAMES, type ProductImage } from '#models/product.server'
 import { countCartItems, guestCartOwner, isGuestId, mergeCarts, newGuestId, userCartOwner } from '#models/cart.server'
@@ -65,13 +65,16 @@ export async function mergeGuestCartAtLogin(request: Request, userId: unknown) {
 }
 
 /**
- * Storefront pages are the same for every visitor without cookies (per language): shared caches
- * may keep them a minute. Anyone with a cookie (a cart, a session, a toast) gets a private page.
+ * Storefront pages are the same for every visitor without cookies (per language), so a shared
+ * cache (the server's page cache, a CDN) may keep them for `shared` seconds and serve them a while
+ * longer while it fetches a fresh copy. Browsers always ask again (max-age=0): after adding to the
+ * cart the page must show the cart. Anyone with a cookie (a cart, a session, a toast, a language)
+ * gets a private page.
  */
-export function shopCacheHeaders(request: Request, maxAge = 60) {
+export function shopCacheHeaders(request: Request, shared = 10) {
   const anonymous = !request.headers.get('Cookie')
   return {
-    'Cache-Control': anonymous ? `public, max-age=${maxAge}, stale-while-revalidate=${maxAge * 5}` : 'private, no-cache',
+    'Cache-Control': anonymous ? `public, max-age=0, s-maxage=${shared}, stale-while-revalidate=${shared * 3}` : 'private, no-cache',
     Vary: 'Cookie, Accept-Language',
   }
 }
@@ -96,6 +99,19 @@ export function makerView(maker: ShopMaker | null, locale: Locale) {
   return { id: maker.id, name: maker.name, region: regionName(maker.region, locale), womenLed: maker.womenLed, slug: maker.slug }
 }
 
+const moneyTexts = new Map<string, string>()
+/** Prices repeat across thousands of cards: each amount is formatted once per language. */
+export function moneyText(qepik: number, locale: Locale) {
+  const key = `${locale}:${qepik}`
+  let text = moneyTexts.get(key)
+  if (text === undefined) {
+    if (moneyTexts.size > 20_000) moneyTexts.clear()
+    text = formatMoney(qepik, locale)
+    moneyTexts.set(key, text)
+  }
+  return text
+}
+
 /** A product card: strings and numbers only, URLs drawn here (the image service is server-only). */
 export function cardView(card: ShopCard, locale: Locale) {
   const { product } = card
@@ -104,10 +120,10 @@ export function cardView(card: ShopCard, locale: Locale) {
     id: String(product._id),
     slug: product.slug,
     title: pickText(product.title, locale),
-    summary: pickText(product.shortDescription, locale),
     category: product.category,
     image: imageView(product.images?.[0], locale, 320),
     price: card.minPrice,
+    priceText: moneyText(card.minPrice, locale),
     manyPrices: new Set(product.variants.map((variant) => variant.retailPrice)).size > 1,
     inStock: card.inStock,
     /** one variant in stock: the card can put it in the cart directly */

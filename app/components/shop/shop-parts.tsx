@@ -1,5 +1,5 @@
 import { Form, Link } from '@remix-run/react'
-import { Button, Money } from '#app/components/ui/index'
+import { Button } from '#app/components/ui/index'
 import { useT } from '#app/utils/i18n'
 import type { CardView, ImageView } from '#app/utils/shop.server'
 
@@ -48,7 +48,7 @@ export function ProductCard({ card, returnTo, eager = false }: { card: CardView;
         ) : null}
         <p className="product-card-price">
           {card.manyPrices ? t('shop.card.from') + ' ' : null}
-          <Money qepik={card.price} />
+          <span className="money">{card.priceText}</span>
           {card.label ? <span className="muted"> · {card.label}</span> : null}
         </p>
         <p>
