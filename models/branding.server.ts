@@ -248,7 +248,7 @@ async function move(
       $inc: { ...inc, ...(statusChanges ? { [`timeInState.${from}`]: spent } : {}) },
       $push: { ...push, ...(statusChanges ? { history: { status: to, at, by: actor?._id ?? null, byName: actor?.name ?? '', note } } : {}) },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<BrandingRequest>()
 }
 
@@ -315,7 +315,7 @@ export async function commentOnRequest(
     return { ok: true, request: after }
   }
   if (request.status === 'lead_approved') return { ok: false, reason: 'wrong_status' }
-  const after = await BrandingRequestModel.findOneAndUpdate({ _id: request._id }, { $push: { comments: comment } }, { new: true }).lean<BrandingRequest>()
+  const after = await BrandingRequestModel.findOneAndUpdate({ _id: request._id }, { $push: { comments: comment } }, { returnDocument: 'after' }).lean<BrandingRequest>()
   if (!after) return { ok: false, reason: 'not_found' }
   await recordAudit({ actor, action: 'branding.commented', subject: { type: 'BrandingRequest', id: request._id }, after: { versionN: comment.versionN } })
   return { ok: true, request: after }
@@ -368,9 +368,9 @@ export async function leadApprove(requestId: string, actor: Actor): Promise<Resu
         approvedBy: actor?._id ?? null,
       },
     },
-    { upsert: true, new: true },
+    { upsert: true, returnDocument: 'after' },
   ).lean<Brand>()
-  const done = await BrandingRequestModel.findOneAndUpdate({ _id: request._id }, { $set: { brandId: brand!._id } }, { new: true }).lean<BrandingRequest>()
+  const done = await BrandingRequestModel.findOneAndUpdate({ _id: request._id }, { $set: { brandId: brand!._id } }, { returnDocument: 'after' }).lean<BrandingRequest>()
   await recordAudit({ actor, action: 'branding.lead_approved', subject: { type: 'BrandingRequest', id: request._id }, before: { status: 'approved' }, after: { status: 'lead_approved', brandId: String(brand!._id) } })
   await recordAudit({ actor, action: 'brand.created', subject: { type: 'Brand', id: brand!._id }, after: { name: brand!.name, familyId: String(brand!.familyId), colours: brand!.colours } })
   return { ok: true, request: done ?? after, brand: brand! }

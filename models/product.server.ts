@@ -233,8 +233,12 @@ export const REGION_NAMES: Record<string, Texts> = {
   Ganja: { az: 'Gəncə', en: 'Ganja', ru: 'Гянджа' },
 }
 
-type SearchSource = Pick<Product, 'title' | 'shortDescription' | 'description' | 'story' | 'makerName' | 'region'> & { variants?: { sku?: string | null }[] }
+type SearchSource = Pick<Product, 'title' | 'shortDescription' | 'description' | 'makerName' | 'region'> & { variants?: { sku?: string | null }[] }
 
+/**
+ * Titles, maker and region get prefixes (type-ahead); descriptions whole words. The family's story
+ * is left out: long, the same on every product of the family, and not what people search for.
+ */
 export function productSearchKeys(product: SearchSource) {
   const region = REGION_NAMES[product.region ?? ''] ?? { az: product.region ?? '', en: '', ru: '' }
   return buildSearchKeys([
@@ -244,7 +248,6 @@ export function productSearchKeys(product: SearchSource) {
     ...(product.variants ?? []).map((variant) => ({ text: variant.sku ?? '' })),
     ...LANGS.map((lang) => ({ text: product.shortDescription?.[lang] })),
     ...LANGS.map((lang) => ({ text: product.description?.[lang] })),
-    ...LANGS.map((lang) => ({ text: product.story?.[lang] })),
   ])
 }
 
@@ -438,7 +441,7 @@ export async function createProduct(
     history: [{ status: 'draft', at: now, by: actor?._id ?? null, byName: actor?.name ?? '', note: '' }],
     createdBy: actor?._id ?? null,
   }
-  const searchKeys = productSearchKeys({ ...doc, story: doc.story })
+  const searchKeys = productSearchKeys(doc)
   for (let attempt = 0; attempt < 6; attempt++) {
     const slug = attempt === 0 ? base : `${base}-${attempt < 5 ? attempt + 1 : new Types.ObjectId().toHexString().slice(-6)}`
     try {
@@ -482,7 +485,7 @@ export async function updateProduct(productId: string, input: ProductInput, acto
     const after = await ProductModel.findOneAndUpdate(
       { _id: before._id, status: { $in: FAMILY_EDITABLE }, updatedAt: before.updatedAt },
       { $set: { ...fields, variants: prepared.variants, searchKeys } },
-      { new: true, runValidators: true },
+      { returnDocument: 'after', runValidators: true },
     ).lean<Product>()
     if (!after) return { ok: false, reason: 'not_editable' }
     await recordAudit({ actor, action: 'product.updated', subject: { type: 'Product', id: after._id }, before: summary(before), after: summary(after) })
@@ -499,14 +502,14 @@ export async function addProductImage(productId: string, image: { id: string; wi
   const after = await ProductModel.findOneAndUpdate(
     { _id: productId, status: { $in: FAMILY_EDITABLE }, 'images.id': { $ne: image.id }, [`images.${MAX_PRODUCT_IMAGES - 1}`]: { $exists: false } },
     { $push: { images: entry } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Product>()
   if (after) await recordAudit({ actor, action: 'product.image_added', subject: { type: 'Product', id: productId }, after: entry })
   return after
 }
 
 export async function removeProductImage(productId: string, imageId: string, actor: Actor) {
-  const after = await ProductModel.findOneAndUpdate({ _id: productId, status: { $in: FAMILY_EDITABLE }, 'images.id': imageId }, { $pull: { images: { id: imageId } } }, { new: true }).lean<Product>()
+  const after = await ProductModel.findOneAndUpdate({ _id: productId, status: { $in: FAMILY_EDITABLE }, 'images.id': imageId }, { $pull: { images: { id: imageId } } }, { returnDocument: 'after' }).lean<Product>()
   if (after) await recordAudit({ actor, action: 'product.image_removed', subject: { type: 'Product', id: productId }, before: { id: imageId } })
   return after
 }
@@ -524,7 +527,7 @@ async function transition(
   const after = await ProductModel.findOneAndUpdate(
     { _id: product._id, status: { $in: from } },
     { $set: { status: to, ...set }, $push: { history: { status: to, at, by: actor?._id ?? null, byName: actor?.name ?? '', note } } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Product>()
   if (!after) return { ok: false, reason: 'wrong_status' }
   await recordAudit({ actor, action, subject: { type: 'Product', id: product._id }, before: { status: product.status }, after: { status: to }, reason: note })
@@ -573,7 +576,7 @@ export async function bulkDelist(productIds: string[], reason: string, actor: Ac
 export async function bulkChangeCategory(productIds: string[], category: Category, actor: Actor) {
   let changed = 0
   for (const id of productIds.filter((value) => mongoose.isValidObjectId(value))) {
-    const before = await ProductModel.findOneAndUpdate({ _id: id, kind: kindOf(category), category: { $ne: category } }, { $set: { category } }, { new: false })
+    const before = await ProductModel.findOneAndUpdate({ _id: id, kind: kindOf(category), category: { $ne: category } }, { $set: { category } }, { returnDocument: 'before' })
       .select('category')
       .lean()
     if (!before) continue
@@ -608,7 +611,7 @@ export async function changePrice(productId: string, sku: string, prices: { reta
         },
       },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<Product>()
   if (!after) return { ok: false as const, reason: 'conflict' as const }
   await recordAudit({
@@ -624,7 +627,7 @@ export async function changePrice(productId: string, sku: string, prices: { reta
 
 /** Pieces of a handicraft on hand, entered by staff after they have seen them. */
 export async function setCraftStock(productId: string, sku: string, quantity: number, actor: Actor) {
-  const before = await ProductModel.findOneAndUpdate({ _id: productId, kind: 'craft', 'variants.sku': sku }, { $set: { 'variants.$.craftStock': quantity } }, { new: false })
+  const before = await ProductModel.findOneAndUpdate({ _id: productId, kind: 'craft', 'variants.sku': sku }, { $set: { 'variants.$.craftStock': quantity } }, { returnDocument: 'before' })
     .select('variants')
     .lean<Product>()
   if (!before) return false
@@ -705,11 +708,15 @@ export type CatalogueQuery = {
 
 /** How many matching products are ranked in the app; a query matching more shows the best of these. */
 export const SEARCH_CANDIDATES = 400
+/** What ranking reads: titles over short descriptions over maker, region and SKU (long texts stay in the database). */
+const RANK_FIELDS = 'title shortDescription makerName region variants.sku'
+type RankCandidate = Pick<Product, '_id' | 'title' | 'shortDescription' | 'makerName' | 'region'> & { variants: Pick<Variant, 'sku'>[] }
 
 /**
  * The staff catalogue and the search behind it. `scope` is the permission filter (accessibleBy);
  * it is combined with the user's filters with `$and`, never merged into them. A text query matches
- * stored folded keys ($all of the words), then is ranked here: title > description > the rest.
+ * stored folded keys ($all of the words), then is ranked here: title > short description > the rest
+ * (maker, region, SKU, long description).
  */
 export async function searchProducts(query: CatalogueQuery, scope: Record<string, unknown> = {}, now = new Date()) {
   const page = Math.max(1, query.page ?? 1)
@@ -738,32 +745,32 @@ export async function searchProducts(query: CatalogueQuery, scope: Record<string
     return { items, total, page, perPage, tokens }
   }
 
-  let candidates = await ProductModel.find({ $and: [...and, { searchKeys: { $all: tokens } }] })
-    .select(`${LIST_FIELDS} description story`)
-    .limit(SEARCH_CANDIDATES)
-    .lean<(ProductListItem & Pick<Product, 'description' | 'story'>)[]>()
+  // a top-level equality on one word (the longest: the most selective) lets the planner walk the
+  // searchKeys index; the other words and every filter are checked on those candidates
+  const anchor = [...tokens].sort((a, b) => b.length - a.length)[0]
+  let filter: Record<string, unknown> = { searchKeys: anchor, $and: [...and, { searchKeys: { $all: tokens } }] }
+  let candidates = await ProductModel.find(filter).select(RANK_FIELDS).limit(SEARCH_CANDIDATES).lean<RankCandidate[]>()
   // nothing has every word: fall back to any word, ranked by how many it has
   if (candidates.length === 0 && tokens.length > 1) {
-    candidates = await ProductModel.find({ $and: [...and, { searchKeys: { $in: tokens } }] })
-      .select(`${LIST_FIELDS} description story`)
-      .limit(SEARCH_CANDIDATES)
-      .lean<(ProductListItem & Pick<Product, 'description' | 'story'>)[]>()
+    filter = { searchKeys: { $in: tokens }, $and: and }
+    candidates = await ProductModel.find(filter).select(RANK_FIELDS).limit(SEARCH_CANDIDATES).lean<RankCandidate[]>()
   }
+  const total = candidates.length < SEARCH_CANDIDATES ? candidates.length : await ProductModel.countDocuments(filter)
   const ranked = candidates
     .map((product) => ({
       product,
       score: rankScore(tokens, {
         title: LANGS.map((lang) => product.title?.[lang]),
-        description: LANGS.flatMap((lang) => [product.shortDescription?.[lang], product.description?.[lang]]),
-        other: [product.makerName, product.region, ...LANGS.map((lang) => REGION_NAMES[product.region]?.[lang]), ...LANGS.map((lang) => product.story?.[lang]), ...product.variants.map((variant) => variant.sku)],
+        description: LANGS.map((lang) => product.shortDescription?.[lang]),
+        other: [product.makerName, product.region, ...LANGS.map((lang) => REGION_NAMES[product.region]?.[lang]), ...product.variants.map((variant) => variant.sku)],
       }),
     }))
     .sort((a, b) => b.score - a.score || String(a.product.title?.az).localeCompare(String(b.product.title?.az), 'az'))
-  const items = ranked.slice((page - 1) * perPage, page * perPage).map(({ product }) => {
-    const { description: _description, story: _story, ...rest } = product
-    return rest as ProductListItem
-  })
-  return { items, total: ranked.length, page, perPage, tokens }
+  // only the page's products are read in full
+  const pageIds = ranked.slice((page - 1) * perPage, page * perPage).map(({ product }) => product._id)
+  const full = new Map((await ProductModel.find({ _id: { $in: pageIds } }).select(LIST_FIELDS).lean<ProductListItem[]>()).map((product) => [String(product._id), product]))
+  const items = pageIds.map((id) => full.get(String(id))).filter((product): product is ProductListItem => Boolean(product))
+  return { items, total, page, perPage, tokens }
 }
 
 /** Listed products matching a query, best first: the storefront's search box. */
