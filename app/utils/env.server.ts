@@ -16,7 +16,11 @@ const EnvSchema = z
     MAIL_FROM: z.string().default('ABAD · INNOLAND <no-reply@abad.local>'),
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: z.string().optional(),
-    CLOUDINARY_URL: z.string().optional(),
+    // cloudinary://<api_key>:<api_secret>@<cloud_name>, as the Cloudinary console gives it; empty means the local image folder
+    CLOUDINARY_URL: z
+      .string()
+      .regex(/^$|^cloudinary:\/\/[^:@/]+:[^@/]+@[\w-]+/, 'CLOUDINARY_URL must look like cloudinary://<api_key>:<api_secret>@<cloud_name>')
+      .optional(),
     DATA_DIR: z.string().default('.data'),
     UPLOAD_MAX_MB: z.coerce.number().positive().default(10),
     LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),

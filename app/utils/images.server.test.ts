@@ -6,6 +6,7 @@ import sharp from 'sharp'
 import { v2 as cloudinary } from 'cloudinary'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { loader as imageRoute } from '#app/routes/images.$file'
+import { parseEnv } from './env.server'
 import {
   UploadError,
   cleanImage,
@@ -203,6 +204,9 @@ describe('Cloudinary (at its HTTP boundary)', () => {
   test('CLOUDINARY_URL is read as the console gives it', () => {
     expect(parseCloudinaryUrl('cloudinary://key:secret@my-cloud')).toEqual({ cloud_name: 'my-cloud', api_key: 'key', api_secret: 'secret' })
     expect(() => parseCloudinaryUrl('https://key:secret@my-cloud')).toThrow(/cloudinary:\/\//)
+    // a malformed value stops the app at start-up, not at the first upload
+    expect(() => parseEnv({ CLOUDINARY_URL: 'my-cloud:key:secret' })).toThrow(/CLOUDINARY_URL must look like/)
+    expect(parseEnv({ CLOUDINARY_URL: '' }).CLOUDINARY_URL).toBe('')
   })
 
   test('an upload is one signed multipart POST with the cleaned photo, a per-owner public id and no overwrite', async () => {
