@@ -37,6 +37,8 @@ const EnvSchema = z
     FACTORY_JOBS_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
     /** boutique: minutes an unpaid (online) order holds its stock before it returns to sale */
     RESERVATION_MINUTES: z.coerce.number().int().positive().default(30),
+    /** how often the server looks for unpaid orders past their hold; 0 leaves it to the pages' lazy sweep */
+    RESERVATION_SWEEP_SECONDS: z.coerce.number().int().min(0).default(60),
     /** boutique: courier delivery within Baku, in qəpik, and the order value from which it is free (0: never free) */
     COURIER_FEE: z.coerce.number().int().min(0).default(500),
     FREE_COURIER_FROM: z.coerce.number().int().min(0).default(6000),

@@ -22,6 +22,9 @@ export async function boot(mode: 'development' | 'production') {
   await connectDb()
   const { seedIfEmpty, DEMO_LOGINS, DEMO_PASSWORD } = await import('../seed')
   const seeded = process.env.SKIP_SEED === '1' ? false : await seedIfEmpty()
+  // unpaid online orders give their stock back on time even when nobody opens a page
+  const { startShopJobs } = await import('#app/utils/shop-jobs.server')
+  const stopShopJobs = startShopJobs()
   const { createApp, listen } = await import('../server')
   const app = await createApp({ mode })
   const server = await listen(app, env.PORT, env.HOST).catch(async (error: Error) => {
@@ -37,6 +40,7 @@ export async function boot(mode: 'development' | 'production') {
     for (const [role, email] of Object.entries(DEMO_LOGINS)) console.log(`  ${role.padEnd(18)} ${email}`)
   }
   const shutdown = async () => {
+    stopShopJobs()
     server.close()
     const { disconnectDb } = await import('#models/db.server')
     await disconnectDb().catch(() => undefined)
