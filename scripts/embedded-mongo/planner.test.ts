@@ -104,6 +104,12 @@ describe('plan choice', () => {
     expect(explainPlan(coll, { ref: 3, active: true }).index).toBe('ref_1')
   })
 
+  it('unites the indexed branches of an $or, and scans when one branch has no index', () => {
+    expect(explainPlan(coll, { $or: [{ slug: 'p-9' }, { category: 'tea', price: { $lt: 5 } }] })).toMatchObject({ kind: 'orUnion', index: 'slug_1,category_1_price_1' })
+    expect(explainPlan(coll, { active: true, $and: [{ $or: [{ _id: 1 }, { tags: 'a' }] }] }).kind).toBe('orUnion')
+    expect(explainPlan(coll, { $or: [{ slug: 'p-9' }, { price: 3 }] }).kind).toBe('collScan')
+  })
+
   it('scans when no index helps and honours hints', () => {
     expect(explainPlan(coll, { price: 5 }).kind).toBe('collScan')
     expect(explainPlan(coll, { category: 'jam' }, { hint: { $natural: 1 } }).kind).toBe('collScan')
@@ -133,6 +139,8 @@ describe('plans return what a full scan returns', () => {
     [{ price: { $lt: 10 } }, { sort: { price: 1, _id: 1 }, limit: 10 }],
     [{}, { sort: { slug: -1 }, limit: 3 }],
     [{ $or: [{ slug: 'p-9' }, { price: 3 }] }, {}],
+    [{ $or: [{ slug: 'p-9' }, { category: 'tea', price: { $lt: 5 } }, { _id: { $in: [9, 10] } }] }, {}],
+    [{ active: true, $and: [{ $or: [{ tags: 'a' }, { slug: 'p-2' }] }] }, { sort: { _id: -1 }, limit: 7 }],
   ]
   /** Documents with equal sort keys may come in any order (as in MongoDB): compare the keys, and the sets when nothing was cut off. */
   function expectSame(filter: Document, opts: { sort?: Document; limit?: number; skip?: number }) {

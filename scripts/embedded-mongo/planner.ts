@@ -193,7 +193,7 @@ function position(v: unknown, iv: Interval): number {
   return 0
 }
 
-export type PlanKind = 'idLookup' | 'hashLookup' | 'indexRange' | 'indexScan' | 'collScan'
+export type PlanKind = 'idLookup' | 'hashLookup' | 'indexRange' | 'indexScan' | 'orUnion' | 'collScan'
 
 export interface Plan {
   kind: PlanKind
@@ -205,6 +205,8 @@ export interface Plan {
   reverse: boolean
   /** bounds alone decide the match: no filter needed on candidates */
   exact: boolean
+  /** for an `$or`: one plan per branch, their candidates united */
+  branches?: Plan[]
 }
 
 function partialUsable(ix: Index, a: Analysis): boolean {
@@ -330,7 +332,22 @@ export function planQuery(coll: Collection, filter: Document, opts: PlanOptions 
     if (!best || score > best.score) best = { plan, score }
   }
   if (best) return best.plan
+  const union = forced ? null : orUnion(coll, filter)
+  if (union) return union
   return { kind: 'collScan', index: null, combos: [], sorted: false, reverse: false, exact: a.allExact && a.fields.size === 0 }
+}
+
+/** An `$or` (at the top or the only one inside `$and`) whose every branch can use an index: the union of their candidates. */
+function orUnion(coll: Collection, filter: Document): Plan | null {
+  let branches: unknown = filter.$or
+  if (branches === undefined && Array.isArray(filter.$and)) {
+    const ors = filter.$and.filter((c): c is Document => isPlainObject(c) && Array.isArray(c.$or))
+    if (ors.length === 1) branches = ors[0]!.$or
+  }
+  if (!Array.isArray(branches) || branches.length === 0 || !branches.every(isPlainObject)) return null
+  const plans = branches.map((b) => planQuery(coll, b))
+  if (plans.some((p) => p.kind === 'collScan')) return null
+  return { kind: 'orUnion', index: null, combos: [], sorted: false, reverse: false, exact: false, branches: plans }
 }
 
 function resolveHint(coll: Collection, hint: unknown): Index | 'natural' {
@@ -368,6 +385,17 @@ export function* candidates(coll: Collection, plan: Plan): Generator<Rec> {
         if (rec) yield rec
       }
       return
+    case 'orUnion': {
+      const seen = new Set<Rec>()
+      for (const branch of plan.branches!) {
+        for (const rec of candidates(coll, branch)) {
+          if (seen.has(rec)) continue
+          seen.add(rec)
+          yield rec
+        }
+      }
+      return
+    }
     case 'hashLookup': {
       const ix = plan.index!
       const seen = ix.multikey && plan.combos.length > 1 ? new Set<Rec>() : null
@@ -402,7 +430,7 @@ export function* candidates(coll: Collection, plan: Plan): Generator<Rec> {
 
 /** How many documents the bounds select, without visiting them (only for exact plans). */
 function countExact(coll: Collection, plan: Plan): number | null {
-  if (!plan.exact) return null
+  if (!plan.exact || plan.kind === 'orUnion') return null
   switch (plan.kind) {
     case 'collScan':
       return coll.size
@@ -479,5 +507,6 @@ export function countRecords(coll: Collection, filter: Document, match: Predicat
 /** What the planner would do, for tests and `explain`. */
 export function explainPlan(coll: Collection, filter: Document, opts: PlanOptions = {}): { kind: PlanKind; index: string | null; sorted: boolean; exact: boolean } {
   const plan = planQuery(coll, filter, opts)
-  return { kind: plan.kind, index: plan.index?.name ?? null, sorted: plan.sorted, exact: plan.exact }
+  const index = plan.branches ? plan.branches.map((b) => b.index?.name ?? '_id_').join(',') : (plan.index?.name ?? null)
+  return { kind: plan.kind, index, sorted: plan.sorted, exact: plan.exact }
 }
