@@ -177,9 +177,9 @@ describe('recall recipients', () => {
     const retailerId = new Types.ObjectId()
     await db.collection('retailers').insertOne({ _id: retailerId, name: 'Bravo Supermarket' })
     await db.collection('orders').insertMany([
-      { number: 'ABAD-2026-00001', trackingToken: 'token-1', channel: 'boutique', status: 'paid', customer: { name: 'Zəhra Cəfərova', email: 'zehra@example.az', phone: '+994501112233' }, createdAt: inDays(-3), lines: [{ sku: 'TEST-JAM-370', qty: 3, lots: [{ lotId: lot._id, code: lot.code, qty: 2 }, { lotId: other._id, code: other.code, qty: 1 }] }] },
-      { number: 'ABAD-2026-00002', trackingToken: 'token-2', channel: 'retail', status: 'delivered', retailerId, createdAt: inDays(-2), lines: [{ sku: 'TEST-JAM-370', qty: 10, lots: [{ lotId: lot._id, code: lot.code, qty: 10 }] }] },
-      { number: 'ABAD-2026-00003', trackingToken: 'token-3', channel: 'boutique', status: 'paid', customer: { name: 'Other', email: 'o@example.az' }, createdAt: inDays(-1), lines: [{ sku: 'TEST-JAM-370', qty: 1, lots: [{ lotId: other._id, code: other.code, qty: 1 }] }] },
+      { number: 'ABAD-2026-00001', trackingToken: 'token-1', idempotencyKey: 'checkout-1', channel: 'boutique', status: 'paid', customer: { name: 'Zəhra Cəfərova', email: 'zehra@example.az', phone: '+994501112233' }, createdAt: inDays(-3), lines: [{ sku: 'TEST-JAM-370', qty: 3, lots: [{ lotId: lot._id, code: lot.code, qty: 2 }, { lotId: other._id, code: other.code, qty: 1 }] }] },
+      { number: 'ABAD-2026-00002', trackingToken: 'token-2', idempotencyKey: 'checkout-2', channel: 'retail', status: 'delivered', retailerId, createdAt: inDays(-2), lines: [{ sku: 'TEST-JAM-370', qty: 10, lots: [{ lotId: lot._id, code: lot.code, qty: 10 }] }] },
+      { number: 'ABAD-2026-00003', trackingToken: 'token-3', idempotencyKey: 'checkout-3', channel: 'boutique', status: 'paid', customer: { name: 'Other', email: 'o@example.az' }, createdAt: inDays(-1), lines: [{ sku: 'TEST-JAM-370', qty: 1, lots: [{ lotId: other._id, code: other.code, qty: 1 }] }] },
     ])
     const rows = await listLotRecipients(lot._id)
     expect(rows.map((r) => [r.number, r.customerName || r.retailerName, r.qty])).toEqual([
