@@ -591,14 +591,12 @@ function isScalarForLookup(v: unknown): boolean {
   return v !== undefined && v !== null && !Array.isArray(v)
 }
 
-/** The local values an equality `$lookup` joins on: array elements, or null for a missing field. */
+/** The local values an equality `$lookup` joins on: array elements (none for []), or null for a missing field. */
 function lookupValues(doc: Document, parts: string[]): unknown[] {
   const out: unknown[] = []
   for (const v of queryValues(doc, parts)) {
-    if (Array.isArray(v)) {
-      if (v.length === 0) out.push(undefined)
-      out.push(...v)
-    } else out.push(v === undefined ? null : v)
+    if (Array.isArray(v)) out.push(...v)
+    else out.push(v === undefined ? null : v)
   }
   return out
 }

@@ -48,6 +48,8 @@ export function prepareForInsert(doc: unknown): Document {
 export class Collection {
   readonly indexes: Index[]
   private seq = 0
+  /** scratch for insertHashOnly, reused to keep inserts free of per-document arrays */
+  private readonly hashKeys: Array<string | null | undefined> = []
 
   constructor(
     private readonly catalog: Catalog,
@@ -90,6 +92,42 @@ export class Collection {
 
   /** Insert one prepared document; throws (and changes nothing) on a duplicate key. */
   private insertOne(doc: Document, trusted: boolean): Rec {
+    return this.insertHashOnly(doc, trusted) ?? this.insertGeneral(doc, trusted)
+  }
+
+  /**
+   * The common case, while no index has an ordered view: only hash keys of plain values,
+   * no per-index key objects (this is most of the cost of loading a data directory).
+   */
+  private insertHashOnly(doc: Document, trusted: boolean): Rec | null {
+    const keys = this.hashKeys
+    keys.length = this.indexes.length
+    for (let i = 0; i < this.indexes.length; i++) {
+      const ix = this.indexes[i]!
+      if (!ix.maintained) {
+        if (!trusted) ix.validate(doc)
+        keys[i] = null
+        continue
+      }
+      const k = ix.hashKeyOf(doc)
+      if (k === undefined) return null
+      keys[i] = k
+    }
+    if (!trusted) {
+      for (let i = 0; i < this.indexes.length; i++) {
+        const k = keys[i]
+        if (k !== null && k !== undefined && this.indexes[i]!.hash.has(k)) this.indexes[i]!.checkUnique(this.indexes[i]!.keysOf(doc), null, this.ns)
+      }
+    }
+    const rec: Rec = { doc, seq: ++this.seq }
+    for (let i = 0; i < this.indexes.length; i++) {
+      const k = keys[i]
+      if (k !== null && k !== undefined) this.indexes[i]!.hash.set(k, rec)
+    }
+    return rec
+  }
+
+  private insertGeneral(doc: Document, trusted: boolean): Rec {
     const keys = this.keysFor(doc, trusted)
     if (!trusted) this.indexes.forEach((ix, i) => ix.checkUnique(keys[i]!, null, this.ns))
     const rec: Rec = { doc, seq: ++this.seq }
@@ -101,20 +139,27 @@ export class Collection {
    * Insert a batch: an ordered batch stops at the first error, an unordered one goes on.
    * Documents must already be prepared (`prepareForInsert`).
    */
-  insertMany(docs: Document[], ordered: boolean, trusted = false): { inserted: Document[]; errors: Array<{ index: number; error: MongoError }> } {
+  insertMany(
+    docs: Document[],
+    ordered: boolean,
+    trusted = false,
+    raw?: Uint8Array[],
+  ): { inserted: Document[]; errors: Array<{ index: number; error: MongoError }> } {
     const inserted: Document[] = []
+    const insertedRaw: Uint8Array[] = []
     const errors: Array<{ index: number; error: MongoError }> = []
     for (let i = 0; i < docs.length; i++) {
       try {
         this.insertOne(docs[i]!, trusted)
         inserted.push(docs[i]!)
+        if (raw) insertedRaw.push(raw[i]!)
       } catch (e) {
         if (!(e instanceof MongoError)) throw e
         errors.push({ index: i, error: e })
         if (ordered) break
       }
     }
-    if (inserted.length > 0) this.catalog.record({ op: 'insert', ns: this.ns, docs: inserted })
+    if (inserted.length > 0) this.catalog.record(raw ? { op: 'insert', ns: this.ns, docs: inserted, raw: insertedRaw } : { op: 'insert', ns: this.ns, docs: inserted })
     return { inserted, errors }
   }
 
@@ -143,10 +188,12 @@ export class Collection {
 
   delete(recs: Rec[]): void {
     if (recs.length === 0) return
-    const ids: unknown[] = []
-    for (const rec of recs) {
-      for (const ix of this.indexes) if (ix.maintained) ix.remove(rec, ix.keysOf(rec.doc))
-      ids.push(rec.doc._id)
+    const ids = recs.map((rec) => rec.doc._id)
+    if (recs.length === this.size) {
+      // emptying the collection (what test set-ups do between tests): no entry-by-entry removal
+      for (const ix of this.indexes) ix.clear()
+    } else {
+      for (const rec of recs) for (const ix of this.indexes) if (ix.maintained) ix.remove(rec, ix.keysOf(rec.doc))
     }
     this.catalog.record({ op: 'delete', ns: this.ns, ids })
   }

@@ -12,7 +12,7 @@ import { queryValues, splitPath } from './paths.js'
 import { countRecords, explainPlan, findRecords } from './planner.js'
 import { compileProjection } from './projection.js'
 import { buildUpsertDocument, compileUpdate, type CompiledUpdate } from './update.js'
-import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from './wire.js'
+import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE, type DocumentSequence } from './wire.js'
 
 export const MAX_WRITE_BATCH_SIZE = 100_000
 const MAX_WIRE_VERSION = 21
@@ -31,7 +31,7 @@ interface Context {
   conn: ConnectionInfo
   db: string
   cmd: Document
-  sequences: Map<string, Document[]>
+  sequences: Map<string, DocumentSequence>
 }
 
 type Handler = (ctx: Context) => Reply
@@ -63,7 +63,9 @@ function letVars(ctx: Context): Vars | undefined {
   const l = ctx.cmd.let
   if (l === undefined) return undefined
   if (!isPlainObject(l)) fail(Code.TypeMismatch, "'let' must be an object")
-  return { ...l }
+  const vars: Vars = {}
+  for (const k of Object.keys(l)) vars[k] = evaluate(l[k], {}, vars)
+  return vars
 }
 
 function matcher(filter: unknown, vars: Vars | undefined): { filter: Document; match: Predicate } {
@@ -129,7 +131,7 @@ function finishWrite(result: WriteResult): Document {
 
 function statements(ctx: Context, field: string): Document[] {
   const inline = ctx.cmd[field]
-  const seq = ctx.sequences.get(field)
+  const seq = ctx.sequences.get(field)?.docs
   if (inline !== undefined && seq !== undefined) fail(Code.InvalidLength, `Duplicate field ${field} in command body and document sequence`)
   const list = seq ?? inline
   if (!Array.isArray(list)) fail(Code.TypeMismatch, `'${field}' must be an array`)
@@ -140,18 +142,22 @@ function statements(ctx: Context, field: string): Document[] {
 function insertCommand(ctx: Context): Reply {
   const name = collectionName(ctx, 'insert')
   const docs = statements(ctx, 'documents')
+  // bytes of documents stored exactly as received, so the journal need not encode them again
+  const received = ctx.sequences.get('documents')?.raw
   const ordered = ctx.cmd.ordered !== false
   const { coll } = ctx.catalog.ensureCollection(ctx.db, name)
   const writeErrors: Document[] = []
   let n = 0
   let pending: Document[] = []
+  let pendingRaw: Buffer[] | null = []
   let pendingStart = 0
   const flushPending = (): boolean => {
     if (pending.length === 0) return true
-    const { inserted, errors } = coll.insertMany(pending, ordered)
+    const { inserted, errors } = coll.insertMany(pending, ordered, false, pendingRaw ?? undefined)
     n += inserted.length
     for (const e of errors) writeErrors.push(e.error.toWriteError(pendingStart + e.index))
     pending = []
+    pendingRaw = []
     return errors.length === 0
   }
   for (let i = 0; i < docs.length; i++) {
@@ -167,6 +173,8 @@ function insertCommand(ctx: Context): Reply {
     }
     if (pending.length === 0) pendingStart = i
     pending.push(prepared)
+    if (pendingRaw && received && prepared === docs[i]) pendingRaw.push(received[i]!)
+    else pendingRaw = null
   }
   flushPending()
   return finishWrite({ n, writeErrors })
@@ -674,7 +682,7 @@ function buildInfo(): Document {
 }
 
 /** Run one command synchronously. Errors become `{ok: 0, ...}` replies. */
-export function runCommand(catalog: Catalog, cursors: Cursors, conn: ConnectionInfo, body: Document, sequences: Map<string, Document[]>): Reply {
+export function runCommand(catalog: Catalog, cursors: Cursors, conn: ConnectionInfo, body: Document, sequences: Map<string, DocumentSequence>): Reply {
   try {
     const name = Object.keys(body)[0]
     if (name === undefined) fail(Code.FailedToParse, 'Command body is empty')

@@ -202,4 +202,20 @@ describe('conditional single-document updates under concurrency', () => {
     expect(attempts.filter((a) => a !== null)).toHaveLength(25)
     expect((await Slot().findById(slot._id).lean<{ booked: number }>())!.booked).toBe(25)
   })
+
+  it('hands out gap-free numbers from an upserted counter', async () => {
+    const counters = conn.collection<{ _id: string; seq: number }>('counters')
+    const numbers = await Promise.all(
+      Array.from({ length: 100 }, () => counters.findOneAndUpdate({ _id: 'application:abad:2026' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })),
+    )
+    expect(numbers.map((n) => n!.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+  })
+
+  it('lets exactly one of many identical idempotent requests through', async () => {
+    const [u] = await User().create([{ email: 'idem@x.az' }])
+    const slot = await Slot().create({ capacity: 5 })
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => Booking().create({ slotId: slot._id, holderId: u!._id })))
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
+    expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o as PromiseRejectedResult).reason.code === 11000)).toBe(true)
+  })
 })

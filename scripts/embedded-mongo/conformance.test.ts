@@ -207,6 +207,11 @@ describe('queries', () => {
     expect((await c.distinct('address.city', { age: { $gt: 26 } })).sort()).toEqual(['Baku'])
   })
 
+  it('evaluates let variables for $expr', async () => {
+    const docs = await coll('q').find({ $expr: { $gt: ['$age', '$$min'] } }, { let: { min: { $add: [20, 9] } } }).sort({ _id: 1 }).toArray()
+    expect(docs.map((d) => d._id)).toEqual([1, 3])
+  })
+
   it('rejects unknown operators with BadValue', async () => {
     const err = await serverError(coll('q').find({ age: { $foo: 1 } }).toArray())
     expect(err.code).toBe(2)

@@ -4,6 +4,7 @@ import { MongoClient, MongoServerError } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Catalog, prepareForInsert } from './catalog.js'
 import { startEmbeddedMongo, type EmbeddedMongo } from './index.js'
+import { startServer } from './server.js'
 import { crc32c } from './wire.js'
 
 /** Behaviour particular to the embedded engine: the protocol edges and what it refuses. */
@@ -138,5 +139,26 @@ describe('TTL indexes', () => {
     )
     expect(catalog.expireDocuments(now)).toBe(1)
     expect([...coll.records()].map((r) => r.doc._id)).toEqual([2, 3])
+  })
+})
+
+describe('a journal that cannot write', () => {
+  it('answers the write with an error instead of acknowledging it', async () => {
+    const failing = { record() {}, flush: () => Promise.reject(new Error('disk full')), close: () => Promise.resolve() }
+    const server = await startServer({ host: '127.0.0.1', port: 0, catalog: new Catalog(), durability: failing, log: () => {} })
+    const c = await MongoClient.connect(`mongodb://127.0.0.1:${server.port}/`)
+    try {
+      const err = await c
+        .db('app')
+        .collection('t')
+        .insertOne({ a: 1 })
+        .catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(MongoServerError)
+      expect((err as MongoServerError).message).toMatch(/could not be made durable: disk full/)
+      expect((await c.db('admin').command({ ping: 1 })).ok).toBe(1)
+    } finally {
+      await c.close()
+      await server.close()
+    }
   })
 })

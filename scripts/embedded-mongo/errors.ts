@@ -4,7 +4,6 @@ import type { Document } from 'bson'
 export const Code = {
   InternalError: 1,
   BadValue: 2,
-  NoSuchKey: 4,
   FailedToParse: 9,
   TypeMismatch: 14,
   InvalidLength: 16,
@@ -15,11 +14,9 @@ export const Code = {
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
-  MaxTimeMSExpired: 50,
   DollarPrefixedFieldName: 52,
   InvalidIdField: 53,
   NotSingleValueField: 54,
-  CommandNotFound: 59,
   ImmutableField: 66,
   CannotCreateIndex: 67,
   InvalidOptions: 72,
@@ -31,9 +28,7 @@ export const Code = {
   CannotIndexParallelArrays: 171,
   InvalidIndexSpecificationOption: 197,
   UnsupportedOpQueryCommand: 352,
-  Location16555: 16555,
   Location40324: 40324,
-  BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
 } as const
 

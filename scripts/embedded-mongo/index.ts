@@ -1,5 +1,6 @@
 import { Catalog } from './catalog.js'
-import type { Durability, JournalTarget } from './journal-types.js'
+import { openDurability } from './durability.js'
+import type { Durability } from './journal-types.js'
 import { startServer } from './server.js'
 
 export type { JournalEntry, Durability } from './journal-types.js'
@@ -26,24 +27,12 @@ const inMemory: Durability = {
   close: () => Promise.resolve(),
 }
 
-type OpenDurability = (dir: string, catalog: JournalTarget, log: (m: string) => void) => Promise<Durability>
-
-async function loadDurability(): Promise<OpenDurability> {
-  // resolved at run time so the engine works in memory without the persistence module loaded
-  const modulePath = './durability.js'
-  const mod = (await import(modulePath)) as { openDurability: OpenDurability }
-  return mod.openDurability
-}
-
 /** Start an engine that speaks the MongoDB wire protocol on 127.0.0.1 (or `host`). */
 export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const log = opts.log ?? ((msg: string) => console.error(`[embedded-mongo] ${msg}`))
   const catalog = new Catalog()
   let durability = inMemory
-  if (opts.dataDir) {
-    const openDurability = await loadDurability()
-    durability = await openDurability(opts.dataDir, catalog, log)
-  }
+  if (opts.dataDir) durability = await openDurability(opts.dataDir, catalog, log)
   catalog.recorder = (entry) => durability.record(entry)
   const host = opts.host ?? '127.0.0.1'
   let server

@@ -199,6 +199,29 @@ export class Index {
     if (arrays > 1) this.generalKeys(doc)
   }
 
+  /**
+   * The hash key of a document for an index kept only as a hash (unique, no ordered view yet),
+   * without building DocKeys: undefined when the general path is needed (arrays, compound or
+   * partial indexes), null when the document is not in the index.
+   */
+  hashKeyOf(doc: Document): string | null | undefined {
+    if (this.ordered !== null || this.partial || !this.unique) return undefined
+    if (this.isId) return keyOf(doc._id)
+    if (this.fields.length !== 1) return undefined
+    let v: unknown = doc
+    for (const part of this.fields[0]!.parts) {
+      if (Array.isArray(v)) return undefined
+      if (!isPlainObject(v)) {
+        v = undefined
+        break
+      }
+      v = v[part]
+    }
+    if (Array.isArray(v)) return undefined
+    if (v === undefined && this.sparse) return null
+    return keyOf(v === undefined ? null : v)
+  }
+
   /** Throws DuplicateKey if another record holds one of these keys. */
   checkUnique(keys: DocKeys | null, self: Rec | null, ns: string): void {
     if (!this.unique || !keys) return
@@ -262,6 +285,12 @@ export class Index {
     return this.ordered
   }
 
+  /** Forget every entry (the collection was emptied); a built ordered view stays built. */
+  clear(): void {
+    this.hash.clear()
+    if (this.ordered) this.ordered = new SortedList<IndexEntry>(this.compareEntries)
+    this.multikey = false
+  }
 }
 
 function pathHitsArray(doc: Document, parts: string[]): boolean {

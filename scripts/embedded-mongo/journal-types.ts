@@ -5,7 +5,9 @@ import type { Document } from 'bson'
  * the same order on an empty catalog rebuilds the same state.
  */
 export type JournalEntry =
-  | { op: 'insert'; ns: string; docs: Document[] } // full documents as stored
+  // full documents as stored; `raw`, when present, holds each document's BSON exactly as stored
+  // (bytes received from the client), so the journal can write them without encoding them again
+  | { op: 'insert'; ns: string; docs: Document[]; raw?: Uint8Array[] }
   | { op: 'replace'; ns: string; doc: Document } // post-image, matched by doc._id
   | { op: 'delete'; ns: string; ids: unknown[] } // _id values
   | { op: 'createCollection'; ns: string; options: Document }

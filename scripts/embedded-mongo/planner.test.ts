@@ -179,3 +179,17 @@ describe('contradictory and very large conditions', () => {
     expect(find({ _id: { $in: wanted } })).toHaveLength(200)
   })
 })
+
+describe('emptying a collection', () => {
+  it('leaves every index empty and usable', () => {
+    expect(find({ category: 'tea' }, { sort: { price: 1 }, limit: 3 })).toHaveLength(3)
+    expect(explainPlan(coll, { tags: { $gt: 'a', $lte: 'b' } }).exact).toBe(false)
+    coll.delete(findRecords(coll, {}, compileFilter({})))
+    expect(coll.size).toBe(0)
+    expect(find({ category: 'tea' }, { sort: { price: 1 }, limit: 3 })).toEqual([])
+    coll.insertMany([prepareForInsert({ _id: 1, slug: 'p-1', category: 'tea', price: 5, tags: 'a' })], true)
+    expect(find({ category: 'tea' }, { sort: { price: 1 } }).map((d) => d._id)).toEqual([1])
+    expect(coll.insertMany([prepareForInsert({ _id: 2, slug: 'p-1' })], true).errors[0]?.error.code).toBe(11000)
+    expect(explainPlan(coll, { tags: { $gt: 'a', $lte: 'b' } }).exact).toBe(true)
+  })
+})

@@ -55,6 +55,7 @@ function leafFor(value: unknown, opts: Options, path: string): Leaf | { nested: 
   return { kind: 'expr', expr: value }
 }
 
+/** In `find`, `{$slice: n}` and `{$slice: [skip, n]}` are the projection operator; anything else is the expression. */
 function isExpressionSlice(arg: unknown): boolean {
   if (isNumeric(arg)) return false
   return !(Array.isArray(arg) && arg.length === 2 && isNumeric(arg[0]) && isNumeric(arg[1]))
@@ -100,12 +101,12 @@ function buildTree(spec: Document, opts: Options, prefix: string, tree: Node): v
 }
 
 /** Classify the tree: inclusion (whitelist) or exclusion (blacklist). */
-function modeOf(tree: Node, opts: Options, top = true): { include: boolean; exclude: boolean } {
+function modeOf(tree: Node, top = true): { include: boolean; exclude: boolean } {
   let include = false
   let exclude = false
   for (const [key, v] of tree) {
     if (isNode(v)) {
-      const sub = modeOf(v, opts, false)
+      const sub = modeOf(v, false)
       include ||= sub.include
       exclude ||= sub.exclude
       continue
@@ -126,7 +127,7 @@ export function compileProjection(spec: Document | undefined | null, opts: Optio
   }
   const tree: Node = new Map()
   buildTree(spec, opts, '', tree)
-  const { include, exclude } = modeOf(tree, opts)
+  const { include, exclude } = modeOf(tree)
   if (include && exclude) {
     const bad = firstOf(tree, 'exclude')
     stageError(opts, `Cannot do exclusion on field ${bad} in inclusion projection`, 31254)
@@ -175,7 +176,7 @@ function includeTree(doc: Document, tree: Node, root: Document, filter: Document
       if (sub !== undefined) out[key] = sub
       continue
     }
-    const v = applyLeaf(spec, value, root, filter, path, doc)
+    const v = applyLeaf(spec, value, root, filter, path)
     if (v !== undefined) out[key] = v
   }
   for (const [key, spec] of tree) {
@@ -209,7 +210,7 @@ function includeValue(value: unknown, spec: Node, root: Document, filter: Docume
   return hasExpr(spec) ? includeTree({}, spec, root, filter, path, vars) : undefined
 }
 
-function applyLeaf(spec: Leaf, value: unknown, root: Document, filter: Document, path: string, _parent: Document): unknown {
+function applyLeaf(spec: Leaf, value: unknown, root: Document, filter: Document, path: string): unknown {
   switch (spec.kind) {
     case 'include':
       return value
@@ -257,7 +258,7 @@ function excludeTree(doc: Document, tree: Node, root: Document, filter: Document
       out[key] = excludeValue(value, spec, root, filter, path, vars)
       continue
     }
-    const v = applyLeaf(spec, value, root, filter, path, doc)
+    const v = applyLeaf(spec, value, root, filter, path)
     if (v !== undefined) out[key] = v
   }
   return out

@@ -75,7 +75,15 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       log(`command failed on connection ${conn.id}: ${(e as Error).stack ?? String(e)}`)
       reply = asMongoError(e).toReply()
     }
-    if (catalog.recorded !== recordedBefore) await durability.flush()
+    if (catalog.recorded !== recordedBefore) {
+      try {
+        await durability.flush()
+      } catch (e) {
+        // the change is in memory but not on disk: the client must not take it as acknowledged
+        log(`journal flush failed: ${(e as Error).message}`)
+        reply = new MongoError(Code.InternalError, `the write could not be made durable: ${(e as Error).message}`).toReply()
+      }
+    }
     if (req.kind === 'msg' && req.moreToCome) return
     if (socket.destroyed) return
     const body = Buffer.isBuffer(reply) ? reply : encodeDocument(reply)

@@ -21,9 +21,15 @@ const KNOWN_MSG_FLAGS = FLAG_CHECKSUM_PRESENT | FLAG_MORE_TO_COME | (1 << 16)
 /** A client sent something that is not a valid message: close the connection. */
 export class ProtocolError extends Error {}
 
+/** A kind-1 section: the documents, and the bytes each was decoded from. */
+export interface DocumentSequence {
+  docs: Document[]
+  raw: Buffer[]
+}
+
 export type Request =
   | { kind: 'query'; requestId: number; collection: string; query: Document }
-  | { kind: 'msg'; requestId: number; moreToCome: boolean; body: Document; sequences: Map<string, Document[]> }
+  | { kind: 'msg'; requestId: number; moreToCome: boolean; body: Document; sequences: Map<string, DocumentSequence> }
 
 const DECODE_OPTIONS = { promoteValues: false, promoteLongs: false, bsonRegExp: true } as const
 
@@ -40,13 +46,14 @@ export function encodeDocument(doc: Document): Buffer {
   return serialize(doc, { ignoreUndefined: true }) as Buffer
 }
 
-function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
+function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number; raw: Buffer } {
   if (offset + 5 > end) throw new ProtocolError('truncated document')
   const size = buf.readInt32LE(offset)
   if (size < 5 || offset + size > end) throw new ProtocolError(`invalid document size ${size}`)
   if (size > MAX_BSON_OBJECT_SIZE + REPLY_OVERHEAD) throw new ProtocolError(`document of ${size} bytes exceeds the maximum BSON size`)
   try {
-    return { doc: decodeDocument(buf.subarray(offset, offset + size)), next: offset + size }
+    const raw = buf.subarray(offset, offset + size)
+    return { doc: decodeDocument(raw), next: offset + size, raw }
   } catch (e) {
     throw new ProtocolError(`invalid BSON: ${(e as Error).message}`)
   }
@@ -85,7 +92,7 @@ export function parseMessage(buf: Buffer): Request {
     }
     let off = 20
     let body: Document | null = null
-    const sequences = new Map<string, Document[]>()
+    const sequences = new Map<string, DocumentSequence>()
     while (off < end) {
       const kind = buf[off]
       off++
@@ -101,14 +108,16 @@ export function parseMessage(buf: Buffer): Request {
         if (size < 5 || seqEnd > end) throw new ProtocolError('invalid document sequence size')
         const id = readCString(buf, off + 4, seqEnd)
         const docs: Document[] = []
+        const raw: Buffer[] = []
         let p = id.next
         while (p < seqEnd) {
           const r = readDocument(buf, p, seqEnd)
           docs.push(r.doc)
+          raw.push(r.raw)
           p = r.next
         }
         if (sequences.has(id.value)) throw new ProtocolError(`duplicate document sequence ${id.value}`)
-        sequences.set(id.value, docs)
+        sequences.set(id.value, { docs, raw })
         off = seqEnd
       } else {
         throw new ProtocolError(`unknown OP_MSG section kind ${kind}`)
@@ -149,16 +158,49 @@ function cstring(s: string): Buffer {
  * `{cursor: {<batchName>: [docs], id, ns}, ok: 1}` assembled from already-serialised documents,
  * so a batch is serialised once and its size is known while it is filled.
  */
-export function encodeCursorReply(batchName: string, docs: Buffer[], id: Long, ns: string): Buffer {
-  const arrayParts: Buffer[] = []
-  let arraySize = 4 + 1
+/** A BSON array of documents that are already BSON: the parts and their total size. */
+function documentArray(docs: Uint8Array[]): { parts: Uint8Array[]; size: number } {
+  const parts: Uint8Array[] = [Buffer.allocUnsafe(4)]
+  let size = 4 + 1
   docs.forEach((d, i) => {
     const key = Buffer.from([0x03, ...Buffer.from(String(i), 'latin1'), 0])
-    arrayParts.push(key, d)
-    arraySize += key.length + d.length
+    parts.push(key, d)
+    size += key.length + d.length
   })
-  const arrayHead = Buffer.allocUnsafe(4)
-  arrayHead.writeInt32LE(arraySize, 0)
+  ;(parts[0] as Buffer).writeInt32LE(size, 0)
+  parts.push(Buffer.from([0]))
+  return { parts, size }
+}
+
+function stringElement(name: string, value: string): Buffer {
+  const bytes = Buffer.from(value, 'utf8')
+  const head = cstring(name)
+  const out = Buffer.allocUnsafe(1 + head.length + 4 + bytes.length + 1)
+  out[0] = 0x02
+  head.copy(out, 1)
+  out.writeInt32LE(bytes.length + 1, 1 + head.length)
+  bytes.copy(out, 1 + head.length + 4)
+  out[out.length - 1] = 0
+  return out
+}
+
+/**
+ * `{op: 'insert', ns, docs: [...]}` from documents already in BSON (JournalEntry's `raw`): the
+ * same bytes `serialize` would produce for the entry, without encoding the documents again.
+ */
+export function encodeInsertEntry(ns: string, raw: Uint8Array[]): Buffer {
+  const op = stringElement('op', 'insert')
+  const nsPart = stringElement('ns', ns)
+  const docsKey = Buffer.concat([Buffer.from([0x04]), cstring('docs')])
+  const array = documentArray(raw)
+  const total = 4 + op.length + nsPart.length + docsKey.length + array.size + 1
+  const head = Buffer.allocUnsafe(4)
+  head.writeInt32LE(total, 0)
+  return Buffer.concat([head, op, nsPart, docsKey, ...array.parts, Buffer.from([0])])
+}
+
+export function encodeCursorReply(batchName: string, docs: Buffer[], id: Long, ns: string): Buffer {
+  const array = documentArray(docs)
 
   const idPart = Buffer.allocUnsafe(1 + 3 + 8)
   idPart[0] = 0x12
@@ -175,7 +217,7 @@ export function encodeCursorReply(batchName: string, docs: Buffer[], id: Long, n
   nsPart[nsPart.length - 1] = 0
 
   const batchKey = Buffer.concat([Buffer.from([0x04]), cstring(batchName)])
-  const cursorSize = 4 + batchKey.length + arraySize + idPart.length + nsPart.length + 1
+  const cursorSize = 4 + batchKey.length + array.size + idPart.length + nsPart.length + 1
   const cursorHead = Buffer.allocUnsafe(4)
   cursorHead.writeInt32LE(cursorSize, 0)
   const cursorKey = Buffer.concat([Buffer.from([0x03]), cstring('cursor')])
@@ -193,9 +235,7 @@ export function encodeCursorReply(batchName: string, docs: Buffer[], id: Long, n
     cursorKey,
     cursorHead,
     batchKey,
-    arrayHead,
-    ...arrayParts,
-    Buffer.from([0]),
+    ...array.parts,
     idPart,
     nsPart,
     Buffer.from([0]),
