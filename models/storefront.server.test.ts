@@ -86,12 +86,15 @@ describe('the listing', () => {
   test('the index follows changes: a delisted product leaves, a new one and sold stock show at the next refresh', async () => {
     const { walnut, guba } = await smallShop()
     expect(await titles('category=jam&sort=price_asc')).toEqual(['Quince jam', 'Walnut jam'])
+    // a search asked before the new product exists must not hide it afterwards
+    expect((await titles('q=murebbe')).sort()).toEqual(['Quince jam', 'Walnut jam'])
     await delistProduct(String(walnut._id), 'label', staff)
     const added = await makeShopProduct({ maker: guba, price: 100, stock: 1, title: { az: 'Zoğal mürəbbəsi', en: 'Cornel jam', ru: 'Кизиловое варенье' } })
     await makeOrder([{ sku: added.variants[0].sku, qty: 1 }])
     await refreshShopIndex()
     expect(await titles('category=jam&sort=price_asc')).toEqual(['Cornel jam', 'Quince jam'])
     expect(await titles('category=jam&stock=in')).toEqual(['Quince jam'])
+    expect((await titles('q=murebbe')).sort()).toEqual(['Cornel jam', 'Quince jam'])
   })
 
   test('the front page shows new products from different makers and the makers with a public page', async () => {

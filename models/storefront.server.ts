@@ -27,7 +27,8 @@ export const PRICE_BANDS: readonly { min: number; max: number | null }[] = [
 /** How often the index asks the database what changed, and how often it is rebuilt from scratch. */
 const REFRESH_MS = 10_000
 const FULL_RELOAD_MS = 5 * 60_000
-const SEARCH_TTL_MS = 30_000
+/** rankings only: what is listed and in stock is read from the index at every request */
+const SEARCH_TTL_MS = 120_000
 const CACHE_LIMIT = 500
 /** Overlap between two refreshes, so a write stamped just before the last one is not missed. */
 const OVERLAP_MS = 2_000
@@ -60,6 +61,8 @@ type Snapshot = {
   fullAt: number
   /** changes whenever the content changed: the key of every cached list */
   version: number
+  /** changes only when a product changed: what a search can find (stock moves keep it) */
+  productsVersion: number
   productsSince: number
   lotsSince: number
   familiesSince: number
@@ -77,7 +80,7 @@ type Snapshot = {
 let snapshot: Snapshot | null = null
 let refreshing: Promise<Snapshot> | null = null
 const listCache = new Map<string, ListResult>()
-const searchCache = new Map<string, { at: number; ids: string[] }>()
+const searchCache = new Map<string, { at: number; productsVersion: number; ids: string[] }>()
 const searching = new Map<string, Promise<string[]>>()
 
 function sellable(now: Date) {
@@ -178,6 +181,7 @@ async function loadFull(version: number): Promise<Snapshot> {
     at: now.getTime(),
     fullAt: now.getTime(),
     version,
+    productsVersion: version,
     productsSince: Math.max(now.getTime(), ...rows.map((row) => time(row.updatedAt))),
     lotsSince: now.getTime(),
     familiesSince: Math.max(now.getTime(), ...families.map((family) => time(family.updatedAt))),
@@ -221,6 +225,7 @@ async function loadChanges(previous: Snapshot): Promise<Snapshot> {
     ...previous,
     at: now.getTime(),
     version: previous.version + 1,
+    productsVersion: products.length ? previous.version + 1 : previous.productsVersion,
     productsSince: Math.max(previous.productsSince, ...products.map((product) => time(product.updatedAt))),
     lotsSince: now.getTime(),
     products: productRows,
@@ -390,7 +395,8 @@ function countFacets(pool: Entry[], filters: ShopFilters, makers: Map<string, Sh
 async function searchIds(tokens: string[]) {
   const key = tokens.join(' ')
   const hit = searchCache.get(key)
-  if (hit && Date.now() - hit.at < SEARCH_TTL_MS) return hit.ids
+  // a ranking stays good until a product changes (a newly listed one must be found at once)
+  if (hit && hit.productsVersion === snapshot?.productsVersion && Date.now() - hit.at < SEARCH_TTL_MS) return hit.ids
   // the same query asked many times at once is searched once
   let pending = searching.get(key)
   if (!pending) {
@@ -418,6 +424,9 @@ function tokensOf(entry: Entry) {
  * ranking reads the index, whose words are folded once per product, not once per query.
  */
 async function rankCandidates(tokens: string[], key: string) {
+  // the index is taken first: a product the database finds but the index does not know yet leaves
+  // the ranking marked with the older version, so the next refresh retires it
+  const snap = await getSnapshot()
   // equality on one word lets the planner walk the searchKeys index (an $all alone is scanned); only
   // listed products are in the index, so the status is checked there, not in the query
   let found = await ProductModel.find({ $and: [{ searchKeys: tokens[0] }, { searchKeys: { $all: tokens } }] })
@@ -431,14 +440,13 @@ async function rankCandidates(tokens: string[], key: string) {
       .limit(SEARCH_CANDIDATES)
       .lean<{ _id: Types.ObjectId }[]>()
   }
-  const snap = await getSnapshot()
   const ids = found
     .map((row) => snap.byId.get(String(row._id)))
     .filter((entry): entry is Entry => Boolean(entry))
     .map((entry) => ({ id: entry.id, title: entry.product.title?.az ?? '', score: rankScoreOfTokens(tokens, tokensOf(entry)) }))
     .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title, 'az'))
     .map((entry) => entry.id)
-  remember(searchCache, key, { at: Date.now(), ids })
+  remember(searchCache, key, { at: Date.now(), productsVersion: snap.productsVersion, ids })
   return ids
 }
 

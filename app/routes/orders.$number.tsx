@@ -31,6 +31,7 @@ async function orderForViewer(request: Request, number: string) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  await connectDb()
   // an unpaid online order past its hold shows as cancelled, not as still waiting
   await sweepIfDue(baseUrlOf(request))
   const { order, user, token } = await orderForViewer(request, params.number ?? '')

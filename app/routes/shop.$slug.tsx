@@ -64,8 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       cartCount: count,
       signedIn: Boolean(user),
     },
-    // stock is shown live: shared caches keep the page only briefly
-    { headers: shopCacheHeaders(request, 5) },
+    // the stock shown here is the reason to come back: shared caches keep the page only briefly
+    { headers: shopCacheHeaders(request, { shared: 10, stale: 60 }) },
   )
 }
 

@@ -1,5 +1,5 @@
 import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData, useLocation, useSubmit } from '@remix-run/react'
+import { Form, Link, useLoaderData, useLocation, useNavigation, useSubmit } from '@remix-run/react'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
 import { ProductGrid, ShopNav } from '#app/components/shop/shop-parts'
 import { Button, EmptyState, Pager, withParams } from '#app/components/ui/index'
@@ -78,6 +78,7 @@ function Filters({ filters, facets }: Pick<LoaderData, 'filters' | 'facets'>) {
     <Form
       method="get"
       action="/shop"
+      id="shop-filters"
       className="shop-filters stack"
       aria-label={t('shop.filter.title')}
       // with JavaScript a change applies at once; without it the button does
@@ -255,6 +256,9 @@ export default function ShopPage() {
   const t = useT()
   const location = useLocation()
   const { filters, filtered, total, page, cards, facets, highlights, cartCount, signedIn } = useLoaderData<typeof loader>()
+  const navigation = useNavigation()
+  // a new search, filter or page is on its way: the old results are dimmed and marked busy
+  const busy = navigation.state === 'loading' && navigation.location.pathname === '/shop'
   const returnTo = `${location.pathname}${location.search}`
   const activeCategory = filters.category ? t(`shop.category.${filters.category}`) : null
   return (
@@ -274,10 +278,13 @@ export default function ShopPage() {
       {highlights ? <Highlights highlights={highlights} categories={facets.category} regions={facets.region} returnTo={returnTo} /> : null}
       <div className="shop-layout">
         <Filters filters={filters} facets={facets} />
-        <section className="shop-results" aria-labelledby="results-title">
+        <section className="shop-results" aria-labelledby="results-title" aria-busy={busy} data-testid="shop-results">
           <h2 id="results-title" aria-live="polite" data-testid="result-count">
             {filters.q ? t('shop.results.forQuery', { count: total, q: filters.q }) : filtered ? t('shop.results.count', { count: total }) : t('shop.results.all', { count: total })}
           </h2>
+          <a href="#shop-filters" className="filters-jump">
+            {t('shop.filter.jump')}
+          </a>
           {cards.length ? (
             <ProductGrid cards={cards} returnTo={returnTo} eagerCount={highlights ? 0 : 4} />
           ) : (

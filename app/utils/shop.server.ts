@@ -66,15 +66,15 @@ export async function mergeGuestCartAtLogin(request: Request, userId: unknown) {
 
 /**
  * Storefront pages are the same for every visitor without cookies (per language), so a shared
- * cache (the server's page cache, a CDN) may keep them for `shared` seconds and serve them a while
- * longer while it fetches a fresh copy. Browsers always ask again (max-age=0): after adding to the
- * cart the page must show the cart. Anyone with a cookie (a cart, a session, a toast, a language)
- * gets a private page.
+ * cache (the server's page cache, a CDN) may keep them `shared` seconds, and serve them `stale`
+ * seconds longer while it fetches a fresh copy in the background. Browsers always ask again
+ * (max-age=0): after adding to the cart the page must show the cart. Anyone with a cookie (a cart,
+ * a session, a toast, a language) gets a private page.
  */
-export function shopCacheHeaders(request: Request, shared = 10) {
+export function shopCacheHeaders(request: Request, { shared = 30, stale = 120 }: { shared?: number; stale?: number } = {}) {
   const anonymous = !request.headers.get('Cookie')
   return {
-    'Cache-Control': anonymous ? `public, max-age=0, s-maxage=${shared}, stale-while-revalidate=${shared * 3}` : 'private, no-cache',
+    'Cache-Control': anonymous ? `public, max-age=0, s-maxage=${shared}, stale-while-revalidate=${stale}` : 'private, no-cache',
     Vary: 'Cookie, Accept-Language',
   }
 }

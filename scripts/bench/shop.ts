@@ -7,8 +7,8 @@ import readline from 'node:readline'
 import { spawnEmbeddedDb, withDatabase } from '../lib/embedded-db'
 
 /*
- * npm run bench:shop — the storefront under load, against a production build with 10,000 listed
- * products in the embedded engine. autocannon, 50 connections, 10 s per target, one after the
+ * npm run bench:shop — the storefront under load, against a production build with 10,000 products
+ * (the catalogue's generator) in the embedded engine. autocannon, 50 connections, 10 s per target, one after the
  * other in one run: a bare resource route of the same server (the framework's ceiling), the
  * listing with filters, product pages, and search. One JSON line per figure on stdout; a summary
  * with the targets of issue 8 on stderr.
@@ -94,10 +94,10 @@ async function main() {
     process.env.DATA_DIR = dataDir
     const { connectDb, disconnectDb } = await import('#models/db.server')
     await connectDb(uri)
-    const { seedBenchCatalogue } = await import('./shop-data')
+    const { prepareBenchShop } = await import('./shop-data')
     const started = Date.now()
-    const sample = await seedBenchCatalogue(PRODUCTS)
-    note(`seeded ${PRODUCTS} listed products, ${sample.lots} lots and ${sample.families} families in ${Math.round((Date.now() - started) / 1000)} s`)
+    const sample = await prepareBenchShop(PRODUCTS)
+    note(`generated ${sample.products} products (${sample.listed} listed) from ${sample.families} families in ${Math.round((Date.now() - started) / 1000)} s`)
     await disconnectDb()
 
     const serverEnv = {
@@ -120,22 +120,25 @@ async function main() {
     }
     const measure = async (label: string, env: Record<string, string>) => {
       server = await startServer(env)
-      note(`${label}: server at ${server.base}; warming up (every URL once, then 3 s of load)`)
+      note(`${label}: server at ${server.base}`)
       const base = server.base
-      const all = Object.values(targets).flat()
-      for (let start = 0; start < all.length; start += 8) {
-        await Promise.all(all.slice(start, start + 8).map((path) => fetch(`${base}${path}`, { headers: { 'Accept-Language': 'az' } }).then((response) => response.arrayBuffer())))
-      }
-      for (const paths of Object.values(targets)) await run(base, paths, 3, 10)
-      // let the server finish what the warm-up left queued: measure only once the bare route answers at once again
-      for (let quiet = 0, waited = 0; quiet < 3 && waited < 60; waited += 1) {
-        const started = Date.now()
-        await fetch(`${base}/bench/bare`).then((response) => response.arrayBuffer())
-        quiet = Date.now() - started < 50 ? quiet + 1 : 0
-        await new Promise((resolve) => setTimeout(resolve, 500))
+      const quiet = async () => {
+        // measure only once the bare route answers at once again: what a warm-up left queued is done
+        for (let calm = 0, waited = 0; calm < 3 && waited < 60; waited += 1) {
+          const started = Date.now()
+          await fetch(`${base}/bench/bare`).then((response) => response.arrayBuffer())
+          calm = Date.now() - started < 50 ? calm + 1 : 0
+          await new Promise((resolve) => setTimeout(resolve, 500))
+        }
       }
       const results: Record<string, Result> = {}
       for (const [name, paths] of Object.entries(targets)) {
+        // each page type in its steady state: every URL once, a short warm-up under load, then the measurement
+        for (let start = 0; start < paths.length; start += 8) {
+          await Promise.all(paths.slice(start, start + 8).map((path) => fetch(`${base}${path}`, { headers: { 'Accept-Language': 'az' } }).then((response) => response.arrayBuffer())))
+        }
+        await run(base, paths, 3, 10)
+        await quiet()
         note(`${label} ${name}: ${paths.length} distinct URLs, ${CONNECTIONS} connections, ${SECONDS} s`)
         results[name] = await run(base, paths)
       }

@@ -20,6 +20,11 @@ async function hydrated(page: Page) {
   await page.locator('.site-header.has-js').waitFor()
 }
 
+/** Waits until the results show the page the address asks for (the address changes before the page does). */
+async function settled(page: Page) {
+  await page.locator('[data-testid="shop-results"][aria-busy="false"]').waitFor()
+}
+
 /** The titles on the product cards of the page, in order. */
 async function cardTitles(page: Page) {
   return page.getByTestId('product-card').locator('.product-card-title').allTextContents()
@@ -56,6 +61,7 @@ describe('the boutique in the browser', () => {
     const categories = await page.locator('#filter-category option:not([disabled])').evaluateAll((options) => (options as HTMLOptionElement[]).map((o) => o.value))
     expect(categories).toContain('jam')
     await Promise.all([page.waitForURL(/category=jam/), page.locator('#filter-category').selectOption('jam')])
+    await settled(page)
     const jams = await cardTitles(page)
     expect(jams.length).toBeGreaterThan(0)
     const countText = az('shop.results.count', { count: '#' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('#', '\\d+')
@@ -65,17 +71,20 @@ describe('the boutique in the browser', () => {
     const word = jams[0].split(/\s+/).find((part) => part.length > 3) ?? jams[0]
     await page.locator('#shop-q').fill(plainLetters(word))
     await Promise.all([page.waitForURL(/[?&]q=/), page.locator('#shop-q').press('Enter')])
+    await settled(page)
     const found = await cardTitles(page)
     expect(found).toContain(jams[0])
 
     // two products into the cart
-    const first = await addFirstCard(page)
+    // the jam itself, so the lot it came from can be followed to this order below
+    const first = await addFirstCard(page, found.filter((title) => title !== jams[0]))
     await page.goto('/shop?stock=in&sort=price_asc')
     const second = await addFirstCard(page, [first])
     await expect.poll(() => page.getByTestId('cart-link').textContent()).toContain('(2)')
 
     await page.getByTestId('cart-link').click()
     await page.waitForURL('**/cart')
+    await page.getByTestId('cart-line').first().waitFor()
     expect(await page.getByTestId('cart-line').locator('.cart-line-title').allTextContents()).toEqual([first, second])
     await page.getByTestId('go-checkout').click()
     await page.waitForURL('**/checkout')
@@ -114,6 +123,7 @@ describe('the boutique in the browser', () => {
     await sales.page.goto('/admin/orders')
     await sales.page.getByRole('link', { name: number }).click()
     await sales.page.waitForURL(`**/admin/orders/${number}`)
+    await sales.page.getByTestId('desk-lot').first().waitFor()
     const lotCodes = await sales.page.getByTestId('desk-lot').allTextContents()
     expect(lotCodes.length).toBeGreaterThan(0)
     const pack = sales.page.getByTestId('pack-form')
