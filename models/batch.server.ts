@@ -4,15 +4,14 @@ import { nextSequence } from './counter.server'
 import { addLocalDays, daysBetween, isDayKey, localDay, startOfLocalDay } from './factory-days'
 import { getShiftContext, type ShiftContext } from './factory.server'
 import { createLotForBatch, formatLotCode, getLot, LOT_CODE_PATTERN, LOT_UNITS, LotModel, lotCodeParts, lotSequenceKey, type Lot, type LotUnit } from './lot.server'
+import { MAX_BATCH_QTY, MAX_INGREDIENTS } from './factory-rules'
 import { findProductBySku, type ProductForBatch } from './product-lookup.server'
 import { checklistFor, evaluateChecks, type QcEntry } from './qc-checklists'
 
 export const BATCH_STATUSES = ['recorded', 'qc_passed', 'qc_failed'] as const
 export type BatchStatus = (typeof BATCH_STATUSES)[number]
 
-/** Past these a quantity is a typo, not a shift's output (one line, one family, one day). */
-export const MAX_BATCH_QTY: Record<LotUnit, number> = { pcs: 5000, jar: 5000, bottle: 5000, pack: 5000, kg: 2000, l: 2000, m2: 200 }
-export const MAX_INGREDIENTS = 30
+export { MAX_BATCH_QTY, MAX_INGREDIENTS }
 /** Without a stated shelf life a food lot may not be dated further out than this. */
 export const DEFAULT_MAX_SHELF_DAYS = 730
 

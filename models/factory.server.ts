@@ -17,11 +17,12 @@ import {
 } from './booking.server'
 import { checkPrerequisites, type PrerequisiteRefusal } from './certificate.server'
 import { addLocalDays, localDay, startOfLocalDay } from './factory-days'
+import { MAX_PLANNED_QTY } from './factory-rules'
 import { FamilyModel } from './family.server'
 import { holderContacts } from './holder.server'
 import { createPlace, getPlace, getPlaceByCode, PlaceModel, type Place } from './place.server'
 import { findProductBySku, listFamilyProductVariants } from './product-lookup.server'
-import { createResource, getResource, ResourceModel, type Resource } from './resource.server'
+import { createResource, getResource, ResourceModel, updateResourceRules, type Resource } from './resource.server'
 import { createSlotTemplate, generateSlots, SlotModel, type Slot } from './slot.server'
 import { UserModel } from './user.server'
 
@@ -87,7 +88,7 @@ export const ShiftReminderModel =
 export const LINE_QUOTA_GROUP = 'factory'
 export const FACTORY_KINDS = ['factory', 'centre'] as const
 export const NO_SHOW_WINDOW_DAYS = 30
-export const MAX_PLANNED_QTY = 5000
+export { MAX_PLANNED_QTY }
 
 export type Line = Resource & { equipment: Text[]; productCategories: string[]; maintenance: FactoryLineDoc['maintenance'] }
 
@@ -179,6 +180,13 @@ export async function listFactories() {
 }
 
 export { getPlaceByCode }
+
+/** Fair use per line: how many upcoming shifts a family may hold, and how many a week (0 = no limit). */
+export async function setLineQuota(lineId: Types.ObjectId | string, quota: { quotaUpcoming: number; quotaPerWeek: number }, actor: Actor) {
+  const line = await getLine(lineId)
+  if (!line) return null
+  return updateResourceRules(line._id, quota, actor)
+}
 
 export type ShiftPlan = {
   lineId: string | Types.ObjectId
@@ -382,13 +390,14 @@ export async function listFloorShifts({ day, staffId, placeId }: { day: string; 
   return floorShiftsBetween({ from: startOfLocalDay(day), to: startOfLocalDay(addLocalDays(day, 1)), staffId, placeId, statuses: ['open', 'completed'] })
 }
 
-/** Shifts of the past week that were never closed: their batches may still need recording. */
+/** Shifts of the past week that families came to (or were expected at) and that were never closed. */
 export async function listUnclosedShifts({ before, staffId, days = 7 }: { before: Date; staffId?: Types.ObjectId | string | null; days?: number }): Promise<FloorShift[]> {
-  return floorShiftsBetween({ from: new Date(before.getTime() - days * 86_400_000), to: before, staffId, statuses: ['open'] })
+  return floorShiftsBetween({ from: new Date(before.getTime() - days * 86_400_000), to: before, staffId, statuses: ['open'], booked: true })
 }
 
-async function floorShiftsBetween({ from, to, staffId, placeId, statuses }: { from: Date; to: Date; staffId?: Types.ObjectId | string | null; placeId?: string; statuses: Slot['status'][] }): Promise<FloorShift[]> {
+async function floorShiftsBetween({ from, to, staffId, placeId, statuses, booked = false }: { from: Date; to: Date; staffId?: Types.ObjectId | string | null; placeId?: string; statuses: Slot['status'][]; booked?: boolean }): Promise<FloorShift[]> {
   const query: Record<string, unknown> = { kind: 'line', startsAt: { $gte: from, $lt: to }, status: { $in: statuses } }
+  if (booked) query.confirmed = { $gt: 0 }
   if (staffId) query.staffId = staffId
   if (placeId && mongoose.isValidObjectId(placeId)) query.placeId = placeId
   const slots = await SlotModel.find(query).sort({ startsAt: 1 }).limit(200).lean<Slot[]>()

@@ -6,10 +6,9 @@ import { localDay } from './factory-days'
 import { holderContacts } from './holder.server'
 import { listLotMovements, listOrderMovements, recordMovement } from './lot-movement.server'
 
-export const LOT_STATUSES = ['available', 'sold_out', 'quarantined', 'recalled', 'expired'] as const
-export type LotStatus = (typeof LOT_STATUSES)[number]
-export const LOT_UNITS = ['pcs', 'jar', 'bottle', 'pack', 'kg', 'l', 'm2'] as const
-export type LotUnit = (typeof LOT_UNITS)[number]
+import { LOT_CODE_PATTERN, LOT_SORTS, LOT_STATUSES, LOT_UNITS, type LotStatus, type LotUnit } from './factory-rules'
+
+export { LOT_CODE_PATTERN, LOT_SORTS, LOT_STATUSES, LOT_UNITS, type LotStatus, type LotUnit }
 
 /**
  * A traceable lot of stock: what one QC-passed (or quarantined) batch produced. Quantities only
@@ -92,7 +91,6 @@ export function lotCodeParts(placeCode: string, lineCode: string) {
   return { factoryCode: clean(placeCode).slice(0, 3) || 'ABD', lineCode: clean(lineCode).slice(0, 6) || 'LINE' }
 }
 
-export const LOT_CODE_PATTERN = /^[A-Z0-9]{2,6}-[A-Z0-9]{2,6}-\d{8}-\d{3,}$/
 
 /** A lot is sellable only before its best-before instant (or when it has none). */
 function sellableAt(now: Date) {
@@ -109,11 +107,19 @@ function normaliseActor(by: Actor | string | Types.ObjectId | undefined | null):
   return by
 }
 
-/** What the UI shows: "reserved" when every unit left is held by orders; expired as soon as the date passes, sweep or not. */
+/**
+ * What the UI shows: "reserved" when every unit left is held by orders, "reserved_partly" when some
+ * are; expired as soon as the date passes, sweep or not. Stored status stays `available` for both.
+ */
 export function effectiveLotStatus(lot: Pick<Lot, 'status' | 'bestBefore' | 'qtyAvailable' | 'qtyReserved'>, now = new Date()) {
   if (lot.status === 'available' && lot.bestBefore && new Date(lot.bestBefore) <= now) return 'expired'
-  if (lot.status === 'available' && lot.qtyAvailable === 0 && lot.qtyReserved > 0) return 'reserved'
+  if (lot.status === 'available' && lot.qtyReserved > 0) return lot.qtyAvailable === 0 ? 'reserved' : 'reserved_partly'
   return lot.status
+}
+
+/** Whether units of the lot may still be sold (or are held for orders): what counts as stock. */
+export function isSellable(lot: Pick<Lot, 'status' | 'bestBefore'>, now = new Date()) {
+  return lot.status === 'available' && (!lot.bestBefore || new Date(lot.bestBefore) > now)
 }
 
 // ——— creating lots (called by the batch module) ———
@@ -394,7 +400,6 @@ export async function getLot(id: Types.ObjectId | string) {
   return LotModel.findById(id).select('-reservations').lean<Lot>()
 }
 
-export const LOT_SORTS = ['producedOn', 'bestBefore', 'code', 'qtyAvailable'] as const
 
 export async function listLots({
   scope,
@@ -442,7 +447,7 @@ export async function listFamilyStock(familyId: Types.ObjectId | string, now = n
   const bySku = new Map<string, { sku: string; productName: Lot['productName']; unit: string; available: number; reserved: number; sold: number; lots: number }>()
   for (const lot of lots) {
     const row = bySku.get(lot.sku) ?? { sku: lot.sku, productName: lot.productName, unit: lot.unit, available: 0, reserved: 0, sold: 0, lots: 0 }
-    if (effectiveLotStatus(lot, now) === 'available' || effectiveLotStatus(lot, now) === 'reserved') row.available += lot.qtyAvailable
+    if (isSellable(lot, now)) row.available += lot.qtyAvailable
     row.reserved += lot.qtyReserved
     row.sold += lot.qtySold
     row.lots += 1

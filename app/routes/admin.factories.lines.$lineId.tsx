@@ -12,7 +12,7 @@ import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import factoryStyles from '#app/styles/factory.css'
 import { addLocalDays, localDay, localTime } from '#models/factory-days'
-import { assignShiftTechnician, closeLineForMaintenance, getLine, listTechnicians, planShifts } from '#models/factory.server'
+import { assignShiftTechnician, closeLineForMaintenance, getLine, listTechnicians, planShifts, setLineQuota } from '#models/factory.server'
 import { getPlace } from '#models/place.server'
 import { listSlots } from '#models/slot.server'
 
@@ -41,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name: pickText(line.name, locale),
     place: pickText(place?.name, locale),
     capacity: line.capacity,
+    quota: { upcoming: line.rules.quotaUpcoming, perWeek: line.rules.quotaPerWeek },
     technicians: technicians.map((u) => ({ value: String(u._id), label: u.name })),
     defaults: { from: addLocalDays(today, 1), to: addLocalDays(today, 28) },
     maintenance: line.maintenance.map((m) => ({ from: m.from, to: m.to, reason: m.reason, cancelled: m.cancelled })),
@@ -69,6 +70,10 @@ const PlanSchema = z.object({
 })
 const AssignSchema = z.object({ slotId: z.string().min(1, 'form.required'), staffId: z.string().min(1, 'form.required') })
 const wallTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'form.invalidDate')
+const QuotaSchema = z.object({
+  quotaUpcoming: z.coerce.number({ message: 'form.invalidNumber' }).int('form.invalidNumber').min(0, 'form.tooSmall').max(50, 'form.tooBig'),
+  quotaPerWeek: z.coerce.number({ message: 'form.invalidNumber' }).int('form.invalidNumber').min(0, 'form.tooSmall').max(14, 'form.tooBig'),
+})
 const MaintenanceSchema = z.object({ from: wallTime, to: wallTime, reason: z.string().trim().min(3, 'form.tooShort').max(300, 'form.tooLong') })
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -96,6 +101,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const result = await assignShiftTechnician(parsed.data.slotId, parsed.data.staffId, actor)
       if (!result.ok) return fail('assign', {}, factoryRefusal(t, locale, result), 409)
       return redirectWithToast(here, t('line.assigned'))
+    }
+    case 'quota': {
+      const parsed = parseWith(QuotaSchema, form, t)
+      if (!parsed.ok) return fail('quota', parsed.errors, t('form.invalid'))
+      await setLineQuota(line._id, parsed.data, actor)
+      return redirectWithToast(here, t('line.quotaSaved'))
     }
     case 'maintenance': {
       const parsed = parseWith(MaintenanceSchema, form, t)
@@ -179,6 +190,21 @@ export default function LinePage() {
           <div className="form-actions">
             <Button name="intent" value="plan">
               {t('line.planSubmit')}
+            </Button>
+          </div>
+        </Form>
+      </Card>
+
+      <Card title={t('line.quota')}>
+        <Form method="post" className="stack" noValidate>
+          <FormError error={formErrorFor('quota')} />
+          <div className="row">
+            <TextField name="quotaUpcoming" label={t('line.quotaUpcoming')} type="number" inputMode="numeric" min={0} max={50} defaultValue={page.quota.upcoming} required error={errorsFor('quota').quotaUpcoming} />
+            <TextField name="quotaPerWeek" label={t('line.quotaPerWeek')} type="number" inputMode="numeric" min={0} max={14} defaultValue={page.quota.perWeek} required error={errorsFor('quota').quotaPerWeek} />
+          </div>
+          <div className="form-actions">
+            <Button name="intent" value="quota" variant="secondary">
+              {t('line.quotaSubmit')}
             </Button>
           </div>
         </Form>

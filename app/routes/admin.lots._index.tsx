@@ -8,7 +8,8 @@ import { pageTitle } from '#app/utils/meta'
 import { scopeFor } from '#app/utils/scope.server'
 import { getLocale } from '#app/utils/session.server'
 import factoryStyles from '#app/styles/factory.css'
-import { effectiveLotStatus, listLots, LOT_SORTS, LOT_STATUSES, type LotStatus } from '#models/lot.server'
+import { LOT_SORTS, LOT_STATUSES, type LotStatus } from '#models/factory-rules'
+import { effectiveLotStatus, listLots } from '#models/lot.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: factoryStyles }]
 

@@ -13,10 +13,10 @@ import { pageTitle } from '#app/utils/meta'
 import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import factoryStyles from '#app/styles/factory.css'
-import { bestBeforeLimits, MAX_INGREDIENTS, recordBatch } from '#models/batch.server'
+import { bestBeforeLimits, recordBatch } from '#models/batch.server'
+import { LOT_CODE_PATTERN, LOT_UNITS, MAX_INGREDIENTS } from '#models/factory-rules'
 import { localDay } from '#models/factory-days'
 import { familyNameOf, getShiftContext, listFamilyProductVariants, personNameOf, type ShiftPurpose } from '#models/factory.server'
-import { LOT_UNITS } from '#models/lot.server'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: factoryStyles }]
 
@@ -135,7 +135,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const key = field[result.reason]
     if (result.reason === 'source_lot_not_found') {
-      const codes = ingredients.map((i) => i.source.toUpperCase()).filter((s) => /^[A-Z0-9]{2,6}-[A-Z0-9]{2,6}-\d{8}-\d{3,}$/.test(s))
+      const codes = ingredients.map((i) => i.source.toUpperCase()).filter((s) => LOT_CODE_PATTERN.test(s))
       return data({ errors: { ingredients: factoryRefusal(t, locale, { reason: result.reason, details: { code: codes.join(', ') } }, 'batch') }, formError: t('form.invalid') }, { status: 409 })
     }
     return data({ errors: key ? { [key]: message } : ({} as Record<string, string>), formError: message }, { status: key ? 400 : 409 })

@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import mongoose, { Types } from 'mongoose'
 import { certify, makeCourse, makeFamily, makeFamilyMember, makeLine, makeProduct, makeShift, makeTechnician } from '#tests/factories/factory'
+import { sampleImage } from '#tests/factories/applications'
 import { makeUser } from '#tests/factories/users'
-import { call, request, signedIn } from '#tests/support/requests'
+import { BASE, call, request, signedIn } from '#tests/support/requests'
 import { BatchModel } from '#models/batch.server'
 import { BookingModel } from '#models/booking.server'
-import { localDay } from '#models/factory-days'
-import { bookShift } from '#models/factory.server'
+import { addLocalDays, localDay } from '#models/factory-days'
+import { bookShift, getLine } from '#models/factory.server'
+import { OutboxModel } from '#models/outbox.server'
+import { SlotModel } from '#models/slot.server'
 import { LotModel } from '#models/lot.server'
 import { action as lotAction, loader as lotLoader } from './admin.lots.$code._index'
 import { loader as labelLoader } from './admin.lots.$code.label'
 import { loader as csvLoader } from './admin.lots.$code.recipients[.]csv'
 import { loader as lotsLoader } from './admin.lots._index'
+import { action as lineAction, loader as lineLoader } from './admin.factories.lines.$lineId'
 import { action as qcAction, loader as batchLoader } from './factory.batches.$id'
 import { action as recordAction, loader as recordLoader } from './factory.bookings.$bookingId.batch'
 import { action as floorAction, loader as floorLoader } from './factory.today'
@@ -154,7 +158,7 @@ describe('/factory/today and batches', () => {
     const form = await call(batchLoader, request(`/factory/batches/${batch._id}`, { cookie }), { id: String(batch._id) })
     expect(form.data).toMatchObject({ mayDecide: true, status: 'recorded', checklist: expect.arrayContaining([expect.objectContaining({ key: 'brix', min: 60 })]) })
     const low = await call(qcAction, request(`/factory/batches/${batch._id}`, { cookie, form: { ...GOOD_JAM, 'check.brix': '55', result: 'pass' } }), { id: String(batch._id) })
-    expect(low).toMatchObject({ status: 409, data: { formError: 'Cannot pass: Sugar (°Brix) outside the limits or not recorded.', errors: { 'check.brix': 'not ok' } } })
+    expect(low).toMatchObject({ status: 409, data: { formError: 'Cannot pass: Sugar outside the limits or not recorded.', errors: { 'check.brix': 'not ok' } } })
     const passed = await call(qcAction, request(`/factory/batches/${batch._id}`, { cookie, form: { ...GOOD_JAM, result: 'pass' } }), { id: String(batch._id) })
     expect(passed).toMatchObject({ status: 302, location: `/factory/batches/${batch._id}` })
 
@@ -255,5 +259,64 @@ describe('/admin/lots', () => {
     expect((await call(lotLoader, request('/admin/lots/GUB-JAM-20200101-999', { cookie: await en(admin) }), { code: 'GUB-JAM-20200101-999' })).status).toBe(404)
     expect((await call(lotLoader, request('/admin/lots/nonsense', { cookie: await en(admin) }), { code: 'nonsense' })).status).toBe(404)
     expect(Types.ObjectId.isValid(String(lot._id))).toBe(true)
+  })
+})
+
+describe('QC photos', () => {
+  it('a failed check keeps the reason and the photos taken; the lot is quarantined', async () => {
+    const { technician, booking, product } = await floor()
+    const cookie = await en(technician)
+    await call(floorAction, request('/factory/today', { cookie, form: { intent: 'checkIn', bookingId: String(booking._id) } }))
+    const page = await call(recordLoader, request(`/factory/bookings/${booking._id}/batch`, { cookie }), { bookingId: String(booking._id) })
+    await call(recordAction, request(`/factory/bookings/${booking._id}/batch`, { cookie, form: { sku: product.sku, qty: '30', unit: 'jar', producedOn: page.data.shiftDay } }), { bookingId: String(booking._id) })
+    const batch = (await BatchModel.findOne().lean())!
+    const form = new FormData()
+    for (const [name, value] of Object.entries({ ...GOOD_JAM, 'check.brix': '48', result: 'fail', reason: 'Did not set' })) form.append(name, value)
+    form.append('photos', new File([new Uint8Array(await sampleImage('jar'))], 'jar.jpg', { type: 'image/jpeg' }))
+    const failed = await call(qcAction, new Request(new URL(`/factory/batches/${batch._id}`, BASE), { method: 'POST', body: form, headers: { Cookie: cookie } }), { id: String(batch._id) })
+    expect(failed.status).toBe(302)
+    const after = (await BatchModel.findById(batch._id).lean())!
+    expect(after).toMatchObject({ status: 'qc_failed', qc: { reason: 'Did not set', result: 'fail' } })
+    expect(after.qc.photos).toHaveLength(1)
+    expect((await LotModel.findOne({ batchId: batch._id }).lean())!.status).toBe('quarantined')
+    const shown = await call(batchLoader, request(`/factory/batches/${batch._id}`, { cookie }), { id: String(batch._id) })
+    expect(shown.data.qc.photos[0]).toMatch(/^\/images\//)
+  })
+})
+
+describe('/admin/factories/lines/:lineId', () => {
+  it('staff plan shifts from a template, set the fair-use limits and close the line for maintenance with notice', async () => {
+    const course = await makeCourse()
+    const { line } = await makeLine({ courseIds: [course._id] })
+    const technician = await makeTechnician('Elvin Kərimov')
+    const cookie = await en(technician)
+    const path = `/admin/factories/lines/${line._id}`
+    const params = { lineId: String(line._id) }
+    const from = addLocalDays(localDay(new Date()), 1)
+    const planned = await call(lineAction, request(path, { cookie, form: { intent: 'plan', weekdays: ['1', '2', '3', '4', '5', '6', '7'], starts: '09:00', ends: '13:00', from, to: addLocalDays(from, 6), staffId: String(technician._id) } }), params)
+    expect(planned.status).toBe(302)
+    expect(await SlotModel.countDocuments({ resourceId: line._id, staffId: technician._id })).toBe(7)
+    const bad = await call(lineAction, request(path, { cookie, form: { intent: 'plan', starts: '09:00', ends: '13:00', from, to: from } }), params)
+    expect(bad.status).toBe(400)
+    expect(bad.data.errors.weekdays).toBeTruthy()
+
+    expect(await call(lineAction, request(path, { cookie, form: { intent: 'quota', quotaUpcoming: '5', quotaPerWeek: '1' } }), params)).toMatchObject({ status: 302 })
+    expect((await getLine(line._id))!.rules).toMatchObject({ quotaUpcoming: 5, quotaPerWeek: 1 })
+
+    const family = await makeFamily()
+    await makeFamilyMember(family._id, { email: 'abbasova@example.az' })
+    await certify(family._id, course._id)
+    const product = await makeProduct(family._id)
+    const first = (await SlotModel.findOne({ resourceId: line._id }).sort({ startsAt: 1 }).lean())!
+    expect((await bookShift({ slotId: String(first._id), familyId: family._id, sku: product.sku, plannedQty: 10, unit: 'jar', actor: null })).ok).toBe(true)
+    const closed = await call(lineAction, request(path, { cookie, form: { intent: 'maintenance', from: `${from}T00:00`, to: `${from}T23:59`, reason: 'Kettle repair' } }), params)
+    expect(closed.status).toBe(302)
+    expect((await SlotModel.findById(first._id).lean())!.status).toBe('cancelled')
+    expect(await OutboxModel.countDocuments({ to: 'abbasova@example.az', template: 'booking.slotCancelled' })).toBe(1)
+    const page = await call(lineLoader, request(path, { cookie }), params)
+    expect(page.data.maintenance).toEqual([expect.objectContaining({ reason: 'Kettle repair' })])
+
+    const member = await makeFamilyMember(family._id)
+    expect((await call(lineLoader, request(path, { cookie: await en(member) }), params)).status).toBe(403)
   })
 })

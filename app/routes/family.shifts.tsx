@@ -13,8 +13,8 @@ import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import factoryStyles from '#app/styles/factory.css'
 import { isDayKey, localDay, startOfLocalDay } from '#models/factory-days'
-import { bookShift, cancelShift, getFactorySuspension, listFamilyProductVariants, listFamilyShifts, listFamilyUpcomingShifts, MAX_PLANNED_QTY, personNameOf, type ShiftPurpose } from '#models/factory.server'
-import { LOT_UNITS } from '#models/lot.server'
+import { bookShift, cancelShift, getFactorySuspension, listFamilyProductVariants, listFamilyShifts, listFamilyUpcomingShifts, personNameOf, type ShiftPurpose } from '#models/factory.server'
+import { LOT_UNITS, MAX_PLANNED_QTY } from '#models/factory-rules'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: factoryStyles }]
 
@@ -81,7 +81,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
           mine: selected.mine ? { id: String(selected.mine._id), status: selected.mine.status } : null,
         }
       : null,
-    products: products.map((p) => ({ value: p.sku, label: `${pickText(p.name, locale)} (${p.sku})` })),
+    hasProducts: products.length > 0,
+    // only what the selected shift's line can make
+    products: products
+      .filter((p) => !selected?.line?.productCategories.length || selected.line.productCategories.includes(p.category))
+      .map((p) => ({ value: p.sku, label: `${pickText(p.name, locale)} (${p.sku})` })),
     upcoming: upcoming.map((b) => {
       const purpose = (b.purpose ?? {}) as Partial<ShiftPurpose>
       return {
@@ -267,7 +271,7 @@ export default function FamilyShiftsPage() {
               ) : selected.past || !selected.open ? (
                 <p className="muted">{t('factory.refusal.slot_in_past')}</p>
               ) : page.products.length === 0 ? (
-                <EmptyState title={t('shifts.noProducts')} action={<ButtonLink to="/family/products/new">{t('shifts.addProduct')}</ButtonLink>} />
+                <EmptyState title={page.hasProducts ? t('shifts.noProductForLine') : t('shifts.noProducts')} action={<ButtonLink to="/family/products/new">{t('shifts.addProduct')}</ButtonLink>} />
               ) : (
                 <Form method="post" className="stack" ref={formRef} noValidate aria-describedby={result?.formError ? 'book-error' : undefined}>
                   <FormError id="book-error" error={result?.formError} />

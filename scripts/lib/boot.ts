@@ -25,6 +25,9 @@ export async function boot(mode: 'development' | 'production') {
   // unpaid online orders give their stock back on time even when nobody opens a page
   const { startShopJobs } = await import('#app/utils/shop-jobs.server')
   const stopShopJobs = startShopJobs()
+  // day-before shift reminders and lot expiry, on an interval (FACTORY_JOBS_INTERVAL_MINUTES)
+  const { startFactoryJobs } = await import('#app/utils/factory-jobs.server')
+  const stopFactoryJobs = startFactoryJobs()
   const { createApp, listen } = await import('../server')
   const app = await createApp({ mode })
   const server = await listen(app, env.PORT, env.HOST).catch(async (error: Error) => {
@@ -41,6 +44,7 @@ export async function boot(mode: 'development' | 'production') {
   }
   const shutdown = async () => {
     stopShopJobs()
+    stopFactoryJobs()
     server.close()
     const { disconnectDb } = await import('#models/db.server')
     await disconnectDb().catch(() => undefined)
