@@ -285,6 +285,11 @@ describe('search', () => {
     expect(jam.items[0]._id).toEqual(walnutJam._id)
     expect((await searchProducts({ q: 'QOZ MÜRƏBBƏSİ' })).items[0]._id).toEqual(walnutJam._id)
     expect((await searchProducts({ q: 'шекинская' })).items[0]._id).toEqual(halva._id)
+    // ranking reads words folded at write time; pages never receive them
+    const stored = await ProductModel.findById(walnutJam._id).select('rankKeys').lean<{ rankKeys: { title: string[]; titlePhrases: string[] } }>()
+    expect(stored!.rankKeys.title).toEqual(expect.arrayContaining(['qoz', 'murebbesi', 'walnut', 'jam']))
+    expect(stored!.rankKeys.titlePhrases[0]).toBe('qoz murebbesi')
+    expect(await getProduct(walnutJam._id)).not.toHaveProperty('rankKeys.title')
   })
 
   test('ranking: the title match comes before a description match; a half-typed word finds titles', async () => {

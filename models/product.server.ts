@@ -1,6 +1,6 @@
 import mongoose, { Schema, Types, type InferSchemaType, type Model } from 'mongoose'
 import { ALLERGEN_KEYS, CATEGORY_KEYS, CRAFT_CATEGORY_KEYS, FOOD_CATEGORY_KEYS, MAX_PRODUCT_IMAGES, PRODUCT_STATUS_KEYS, type AllergenKey, type CategoryKey, type ProductStatusKey } from '#app/utils/catalogue'
-import { buildSearchKeys, queryTokens, rankScore } from '#app/utils/search'
+import { buildSearchKeys, queryTokens, rankScoreOfTokens, rankTokens, type RankTokens } from '#app/utils/search'
 import { recordAudit, type Actor } from './audit.server'
 import { BrandModel } from './branding.server'
 import { nextSequence } from './counter.server'
@@ -127,6 +127,13 @@ const productSchema = new Schema(
     region: { type: String, default: '' },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     searchKeys: { type: [String], default: [] },
+    /** the folded words ranking reads (title / short description / maker, region, SKU), kept so a search folds nothing */
+    rankKeys: {
+      title: { type: [String], default: undefined, select: false },
+      description: { type: [String], default: undefined, select: false },
+      other: { type: [String], default: undefined, select: false },
+      titlePhrases: { type: [String], default: undefined, select: false },
+    },
   },
   { timestamps: true },
 )
@@ -249,6 +256,16 @@ export function productSearchKeys(product: SearchSource) {
     ...LANGS.map((lang) => ({ text: product.shortDescription?.[lang] })),
     ...LANGS.map((lang) => ({ text: product.description?.[lang] })),
   ])
+}
+
+/** What ranking compares the query with: title over short description over maker, region and SKU. */
+export function productRankKeys(product: Pick<Product, 'title' | 'shortDescription' | 'makerName' | 'region'> & { variants?: { sku?: string | null }[] }) {
+  const keys = rankTokens({
+    title: LANGS.map((lang) => product.title?.[lang]),
+    description: LANGS.map((lang) => product.shortDescription?.[lang]),
+    other: [product.makerName, product.region, ...LANGS.map((lang) => REGION_NAMES[product.region ?? '']?.[lang]), ...(product.variants ?? []).map((variant) => variant.sku ?? '')],
+  })
+  return { title: [...keys.title], description: [...keys.description], other: [...keys.other], titlePhrases: [...keys.titlePhrases] }
 }
 
 /* ───────────────────────── listing rules ───────────────────────── */
@@ -442,10 +459,11 @@ export async function createProduct(
     createdBy: actor?._id ?? null,
   }
   const searchKeys = productSearchKeys(doc)
+  const rankKeys = productRankKeys(doc)
   for (let attempt = 0; attempt < 6; attempt++) {
     const slug = attempt === 0 ? base : `${base}-${attempt < 5 ? attempt + 1 : new Types.ObjectId().toHexString().slice(-6)}`
     try {
-      const created = await ProductModel.create({ ...doc, slug, searchKeys })
+      const created = await ProductModel.create({ ...doc, slug, searchKeys, rankKeys })
       const product = created.toObject() as Product
       await recordAudit({ actor, action: 'product.created', subject: { type: 'Product', id: product._id }, after: summary(product) })
       return { ok: true, product }
@@ -480,11 +498,13 @@ export async function updateProduct(productId: string, input: ProductInput, acto
   const prepared = await prepareVariants(input.category, input.variants, keep)
   if (!prepared.ok) return prepared
   const fields = contentFields(input)
-  const searchKeys = productSearchKeys({ ...fields, makerName: before.makerName, region: before.region, variants: prepared.variants })
+  const keySource = { ...fields, makerName: before.makerName, region: before.region, variants: prepared.variants }
+  const searchKeys = productSearchKeys(keySource)
+  const rankKeys = productRankKeys(keySource)
   try {
     const after = await ProductModel.findOneAndUpdate(
       { _id: before._id, status: { $in: FAMILY_EDITABLE }, updatedAt: before.updatedAt },
-      { $set: { ...fields, variants: prepared.variants, searchKeys } },
+      { $set: { ...fields, variants: prepared.variants, searchKeys, rankKeys } },
       { returnDocument: 'after', runValidators: true },
     ).lean<Product>()
     if (!after) return { ok: false, reason: 'not_editable' }
@@ -708,9 +728,9 @@ export type CatalogueQuery = {
 
 /** How many matching products are ranked in the app; a query matching more shows the best of these. */
 export const SEARCH_CANDIDATES = 400
-/** What ranking reads: titles over short descriptions over maker, region and SKU (long texts stay in the database). */
-const RANK_FIELDS = 'title shortDescription makerName region variants.sku'
-type RankCandidate = Pick<Product, '_id' | 'title' | 'shortDescription' | 'makerName' | 'region'> & { variants: Pick<Variant, 'sku'>[] }
+/** What ranking reads: the stored rank keys, and the texts for products written before they existed. */
+const RANK_FIELDS = 'rankKeys title shortDescription makerName region variants.sku'
+type RankCandidate = Pick<Product, '_id' | 'title' | 'shortDescription' | 'makerName' | 'region'> & { variants: Pick<Variant, 'sku'>[]; rankKeys?: Partial<RankTokens> }
 
 /**
  * The staff catalogue and the search behind it. `scope` is the permission filter (accessibleBy);
@@ -757,14 +777,7 @@ export async function searchProducts(query: CatalogueQuery, scope: Record<string
   }
   const total = candidates.length < SEARCH_CANDIDATES ? candidates.length : await ProductModel.countDocuments(filter)
   const ranked = candidates
-    .map((product) => ({
-      product,
-      score: rankScore(tokens, {
-        title: LANGS.map((lang) => product.title?.[lang]),
-        description: LANGS.map((lang) => product.shortDescription?.[lang]),
-        other: [product.makerName, product.region, ...LANGS.map((lang) => REGION_NAMES[product.region]?.[lang]), ...product.variants.map((variant) => variant.sku)],
-      }),
-    }))
+    .map((product) => ({ product, score: rankScoreOfTokens(tokens, product.rankKeys?.title ? (product.rankKeys as RankTokens) : productRankKeys(product)) }))
     .sort((a, b) => b.score - a.score || String(a.product.title?.az).localeCompare(String(b.product.title?.az), 'az'))
   // only the page's products are read in full
   const pageIds = ranked.slice((page - 1) * perPage, page * perPage).map(({ product }) => product._id)
@@ -782,7 +795,7 @@ export function searchListedProducts(q: string, options: Omit<CatalogueQuery, 'q
 export async function refreshSearchKeys(filter: Record<string, unknown> = {}) {
   let count = 0
   for await (const product of ProductModel.find(filter).select('title shortDescription description story makerName region variants').lean<Product[]>().cursor()) {
-    await ProductModel.updateOne({ _id: product._id }, { $set: { searchKeys: productSearchKeys(product) } })
+    await ProductModel.updateOne({ _id: product._id }, { $set: { searchKeys: productSearchKeys(product), rankKeys: productRankKeys(product) } })
     count += 1
   }
   return count

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
@@ -17,6 +17,7 @@ import { listSubjectHistory } from '#models/audit.server'
 import { getBrand } from '#models/branding.server'
 import { getFamily } from '#models/family.server'
 import { changePrice, delistProduct, getProduct, listingProblems, listProduct, listProductLots, requestProductChanges, setCraftStock } from '#models/product.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
 async function loadForReview(request: Request, id: string | undefined) {
   const user = await requireUser(request)
@@ -26,6 +27,8 @@ async function loadForReview(request: Request, id: string | undefined) {
   return { user, product }
 }
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { product } = await loadForReview(request, params.id)
   const locale = await getLocale(request)
@@ -176,7 +179,7 @@ export default function ReviewProductPage() {
             </ul>
           </div>
         ) : (
-          <p>{t('catalogue.review.ready')}</p>
+          <p>{product.status === 'listed' ? t('catalogue.review.isListed') : t('catalogue.review.ready')}</p>
         )}
         <FormError error={!result?.form ? result?.formError : null}>
           {result?.problems?.length ? (
@@ -250,7 +253,7 @@ export default function ReviewProductPage() {
           {product.food ? (
             <>
               <div>
-                <dt>{t('catalogue.field.ingredients', { lang: '' })}</dt>
+                <dt>{t('catalogue.field.ingredientsAll')}</dt>
                 <dd>{product.food.ingredients || '—'}</dd>
               </div>
               <div>
@@ -262,7 +265,7 @@ export default function ReviewProductPage() {
                 <dd>{product.food.shelfLifeDays ?? '—'}</dd>
               </div>
               <div>
-                <dt>{t('catalogue.field.storage', { lang: '' })}</dt>
+                <dt>{t('catalogue.field.storageAll')}</dt>
                 <dd>{product.food.storage || '—'}</dd>
               </div>
             </>
@@ -270,7 +273,7 @@ export default function ReviewProductPage() {
           {product.craft ? (
             <>
               <div>
-                <dt>{t('catalogue.field.materials', { lang: '' })}</dt>
+                <dt>{t('catalogue.field.materialsAll')}</dt>
                 <dd>{product.craft.materials || '—'}</dd>
               </div>
               <div>

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react'
 import { z } from 'zod'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
@@ -13,9 +13,12 @@ import { scopeFor } from '#app/utils/scope.server'
 import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import { bulkChangeCategory, bulkDelist, CATEGORIES, foodStockByProduct, listCatalogueFamilies, searchProducts, type Category } from '#models/product.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
 const PER_PAGE = 25
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const ability = requireAbility(user, 'review', 'Product')

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type LinksFunction, data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { BrandingRequestDetails } from '#app/components/branding-request'
@@ -29,6 +29,7 @@ import {
   type BrandingRequest,
 } from '#models/branding.server'
 import type { SessionUser } from '#models/user.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
 async function loadForDesign(request: Request, id: string | undefined) {
   const user = await requireUser(request)
@@ -41,6 +42,8 @@ async function loadForDesign(request: Request, id: string | undefined) {
 
 const WORKING = ['in_design', 'proposed', 'changes_requested']
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { branding, ability } = await loadForDesign(request, params.id)
   const locale = await getLocale(request)

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
 import { Button, DataTable, DateTime, EmptyState, PageHeader, Pager, SelectField, StatusBadge, readPage, type Column } from '#app/components/ui/index'
@@ -12,6 +12,7 @@ import { scopeFor } from '#app/utils/scope.server'
 import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import { assignDesigner, getBrandingRequest, listBrandingRequests } from '#models/branding.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
 const PER_PAGE = 25
 
@@ -22,6 +23,8 @@ async function requireDesigner(request: Request) {
   return { user, ability }
 }
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, ability } = await requireDesigner(request)
   const url = new URL(request.url)

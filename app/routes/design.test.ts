@@ -10,6 +10,7 @@ import { action as queueAction, loader as queueLoader } from './design._index'
 import { action as familyAction, loader as familyLoader } from './family.branding.$id'
 import { loader as familyListLoader } from './family.branding._index'
 import { action as newAction } from './family.branding.new'
+import { loader as fileLoader } from './files.$file'
 import { action as ratingAction } from './ratings'
 
 async function people() {
@@ -73,6 +74,13 @@ describe('branding through the pages', () => {
     expect(familyView.data.request.versions.map((version: { n: number }) => version.n)).toEqual([2, 1])
     expect(familyView.data.request.versions[1].files.map((file: { role: string; kind: string }) => `${file.role}:${file.kind}`)).toEqual(['logo:image', 'label:pdf'])
     expect(familyView.data.request.versions[1].comments[0]).toMatchObject({ side: 'family', kind: 'changes', body: 'A bigger apple, please' })
+    // the PDF label is served to signed-in people only, as a PDF
+    const pdf = familyView.data.request.versions[1].files[1].href as string
+    const file = pdf.split('/').pop()!
+    expect((await call(fileLoader, request(pdf), { file })).status).toBe(302)
+    const served = await fileLoader({ request: request(pdf, { cookie: cookies.family }), params: { file }, context: { cspNonce: '' } })
+    expect(served.headers.get('Content-Type')).toBe('application/pdf')
+    expect(Buffer.from(await served.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-')
 
     expect((await call(familyAction, request(`/family/branding/${id}`, { cookie: cookies.family, form: { intent: 'approve', versionN: '2' } }), { id })).status).toBe(302)
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { BrandingRequestDetails } from '#app/components/branding-request'
@@ -17,6 +17,7 @@ import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import { approveVersion, commentOnRequest, getBrandingRequest } from '#models/branding.server'
 import { getRating } from '#models/rating.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
 async function loadOwnRequest(request: Request, id: string | undefined) {
   const member = await requireFamilyMember(request)
@@ -26,6 +27,8 @@ async function loadOwnRequest(request: Request, id: string | undefined) {
   return { ...member, branding }
 }
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, branding } = await loadOwnRequest(request, params.id)
   const locale = await getLocale(request)

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
 import { ButtonLink, Card, DataTable, DateTime, EmptyState, PageHeader, StatusBadge, type Column } from '#app/components/ui/index'
@@ -9,7 +9,10 @@ import { useT } from '#app/utils/i18n'
 import { pageTitle } from '#app/utils/meta'
 import { scopeFor } from '#app/utils/scope.server'
 import { listBrandingRequests, listFamilyBrands } from '#models/branding.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, familyId } = await requireFamilyMember(request)
   const ability = abilityFor(user)

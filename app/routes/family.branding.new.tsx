@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
@@ -11,7 +11,10 @@ import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import { createBrandingRequest } from '#models/branding.server'
 import { listFamilyProducts } from '#models/product.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const { familyId } = await requireFamilyMember(request)
   const locale = await getLocale(request)

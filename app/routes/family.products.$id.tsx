@@ -1,9 +1,9 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type LinksFunction, data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { ProductForm } from '#app/components/product-form'
 import { ProductPhotos } from '#app/components/product-photos'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
-import { Button, Card, DataTable, DateTime, EmptyState, FormError, PageHeader, StatusBadge, Timeline, useFocusFirstError, type Column } from '#app/components/ui/index'
+import { Button, Card, DataTable, DateTime, EmptyState, FormError, Money, PageHeader, StatusBadge, Timeline, useFocusFirstError, type Column } from '#app/components/ui/index'
 import { asSubject } from '#app/utils/abilities'
 import { requireAbility } from '#app/utils/auth.server'
 import { parseProductForm, readArtworkForm, requireFamilyMember, writeRefusal } from '#app/utils/catalogue-forms.server'
@@ -29,6 +29,7 @@ import {
   type ProductStatus,
 } from '#models/product.server'
 import { uploadMessage } from '#app/utils/catalogue-forms.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
 async function loadOwnProduct(request: Request, id: string | undefined) {
   const member = await requireFamilyMember(request)
@@ -38,6 +39,8 @@ async function loadOwnProduct(request: Request, id: string | undefined) {
   return { ...member, product }
 }
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { familyId, product } = await loadOwnProduct(request, params.id)
   const locale = await getLocale(request)
@@ -52,7 +55,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reviewNote: product.reviewNote ?? '',
       editable: FAMILY_EDITABLE.includes(product.status as ProductStatus),
       images: product.images.map((image) => imageView(image, locale)),
-      variants: product.variants.map((variant) => ({ sku: variant.sku, barcode: variant.barcode, craftStock: variant.craftStock ?? 0 })),
+      variants: product.variants.map((variant) => ({
+        sku: variant.sku,
+        label: pickText(variant.label, locale),
+        barcode: variant.barcode,
+        retailPrice: variant.retailPrice,
+        wholesalePrice: variant.wholesalePrice,
+        craftStock: variant.craftStock ?? 0,
+      })),
       history: historyView(product.history),
     },
     values: productFormValues(product),
@@ -190,7 +200,9 @@ export default function FamilyProductPage() {
           <ul>
             {product.variants.map((variant) => (
               <li key={variant.sku}>
-                {variant.sku} · {variant.barcode}
+                <strong>{variant.sku}</strong>
+                {variant.label ? ` · ${variant.label}` : ''} · {variant.barcode} · {t('catalogue.field.retailPrice')}: <Money qepik={variant.retailPrice} /> · {t('catalogue.field.wholesalePrice')}:{' '}
+                <Money qepik={variant.wholesalePrice} />
                 {product.kind === 'craft' ? ` · ${t('catalogue.field.stock')}: ${variant.craftStock}` : ''}
               </li>
             ))}

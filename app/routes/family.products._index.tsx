@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
 import { ButtonLink, DataTable, EmptyState, PageHeader, StatusBadge, type Column } from '#app/components/ui/index'
@@ -9,7 +9,10 @@ import { pageTitle } from '#app/utils/meta'
 import { getLocale } from '#app/utils/session.server'
 import { listFamilyBrands } from '#models/branding.server'
 import { contentProblems, foodStockByProduct, listFamilyProducts } from '#models/product.server'
+import catalogueStyles from '#app/styles/catalogue.css'
 
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: catalogueStyles }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const { familyId } = await requireFamilyMember(request)
   const locale = await getLocale(request)

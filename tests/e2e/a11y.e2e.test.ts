@@ -48,12 +48,30 @@ const PAGES: PageCheck[] = [
   { name: 'review page', who: 'admin', path: (page) => firstLink(page, '/admin/applications?status=in_review', '/admin/applications/') },
   { name: 'support queue', who: 'admin', path: '/admin/services' },
   { name: 'support request (staff)', who: 'admin', path: (page) => firstLink(page, '/admin/services', '/admin/services/') },
+  // factories, batches and lots
+  { name: 'family shifts', who: 'family', path: '/family/shifts', phone: true },
+  { name: 'family shifts, a shift chosen', who: 'family', path: firstShift },
+  { name: 'family stock', who: 'family', path: '/family/stock', phone: true },
+  { name: 'factory floor', who: 'admin', path: '/factory/today', phone: true },
+  { name: 'factories', who: 'admin', path: '/admin/factories' },
+  { name: 'line planning', who: 'admin', path: (page) => firstLink(page, '/admin/factories', '/admin/factories/lines/') },
+  { name: 'lots', who: 'admin', path: '/admin/lots', phone: true },
+  { name: 'lot page (quarantined)', who: 'admin', path: (page) => firstLink(page, '/admin/lots?status=quarantined', '/admin/lots/') },
+  { name: 'batch and QC record', who: 'admin', path: async (page) => firstLink(page, await firstLink(page, '/admin/lots?status=quarantined', '/admin/lots/'), '/factory/batches/') },
+  { name: 'lot label', who: 'admin', path: async (page) => `${await firstLink(page, '/admin/lots', '/admin/lots/')}/label` },
 ]
 
 /** The first link of a page that starts with a prefix (a record whose id the seed chose). */
 async function firstLink(page: Page, from: string, prefix: string) {
   await page.goto(from)
   return (await page.locator(`main a[href^="${prefix}"]`).first().getAttribute('href'))!
+}
+
+/** The week's first shift chosen in the family's calendar (its booking form open). */
+async function firstShift(page: Page) {
+  await page.goto('/family/shifts')
+  const href = (await page.locator('main .week-item a').first().getAttribute('href'))!
+  return href.split('#')[0]
 }
 
 async function firstUserPage(page: Page) {
