@@ -112,6 +112,20 @@ describe('accounts in the browser', () => {
     expect(adminLinks).not.toContain(az('nav.family'))
   })
 
+  it('opens every page in each role’s navigation (no link leads to a refusal)', async () => {
+    for (const role of ['family', 'case_manager', 'trainer', 'technician', 'designer', 'sales_manager', 'programme_manager', 'shopper'] as const) {
+      const { page } = await browser()
+      await loginAsRole(page, role)
+      await page.goto('/account')
+      const hrefs = await page.getByRole('navigation', { name: az('layout.userNav') }).getByRole('link').evaluateAll((links) => links.map((link) => link.getAttribute('href')!))
+      expect(hrefs.length, role).toBeGreaterThan(1)
+      for (const href of hrefs) {
+        const response = await page.goto(href)
+        expect(`${role} ${href} ${response?.status()}`).toBe(`${role} ${href} 200`)
+      }
+    }
+  })
+
   it('answers a family member on an admin page with the 403 page in their language', async () => {
     const { page } = await browser()
     await loginAsRole(page, 'family')
