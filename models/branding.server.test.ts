@@ -2,7 +2,7 @@ import { accessibleBy } from '@casl/mongoose'
 import { Types } from 'mongoose'
 import { describe, expect, test } from 'vitest'
 import { asSubject, defineAbilityFor } from '#app/utils/abilities'
-import { makeMakerFamily as makeFamily } from '#tests/factories/catalogue'
+import { makeCatalogueProduct, makeMakerFamily as makeFamily } from '#tests/factories/catalogue'
 import { listSubjectHistory } from './audit.server'
 import {
   addVersion,
@@ -89,6 +89,18 @@ describe('branding workflow', () => {
       'branding.family_approved',
       'branding.lead_approved',
     ])
+  })
+
+  test('a request keeps only the family’s own products, never another family’s', async () => {
+    const family = await makeFamily()
+    const other = await makeFamily({ name: 'Qonşular' })
+    const own = await makeCatalogueProduct({ familyId: family._id, photo: false })
+    const foreign = await makeCatalogueProduct({ familyId: other._id, photo: false })
+    const request = await createBrandingRequest(
+      { familyId: family._id, familyName: 'Abbasovlar', title: 'Mürəbbələr', brief: { story: 'Jams', audience: '', colours: '', examples: '' }, productIds: [String(own._id), String(foreign._id), 'not-an-id'] },
+      familyUser,
+    )
+    expect(request.productIds.map(String)).toEqual([String(own._id)])
   })
 
   test('time in state adds up the real waits', async () => {

@@ -195,6 +195,20 @@ export function stateDurations(request: Pick<BrandingRequest, 'status' | 'status
 
 type Result = { ok: true; request: BrandingRequest } | { ok: false; reason: 'not_found' | 'wrong_status' | 'taken' | 'no_version' | 'conflict' }
 
+/**
+ * The ids among `ids` that are products of this family: a request never points at another
+ * family's products (the product model imports this module, so its collection is read directly).
+ */
+async function ownProductIds(familyId: Types.ObjectId | string, ids: string[]) {
+  const valid = ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new Types.ObjectId(id))
+  if (!valid.length || !mongoose.connection.db) return []
+  const own = await mongoose.connection.db
+    .collection('products')
+    .find({ _id: { $in: valid }, familyId: new Types.ObjectId(String(familyId)) }, { projection: { _id: 1 } })
+    .toArray()
+  return own.map((product) => product._id)
+}
+
 export async function createBrandingRequest(
   input: {
     familyId: Types.ObjectId | string
@@ -208,6 +222,7 @@ export async function createBrandingRequest(
   actor: Actor,
 ) {
   const now = new Date()
+  const productIds = await ownProductIds(input.familyId, input.productIds ?? [])
   const seq = await nextSequence(`branding:${now.getUTCFullYear()}`)
   const request = await BrandingRequestModel.create({
     ref: formatReference('BRD', now.getUTCFullYear(), seq, 5),
@@ -216,7 +231,7 @@ export async function createBrandingRequest(
     requestedBy: actor?._id ?? null,
     title: input.title,
     brief: input.brief,
-    productIds: (input.productIds ?? []).filter((id) => mongoose.isValidObjectId(id)),
+    productIds,
     productsText: input.productsText ?? '',
     deadline: input.deadline ?? null,
     status: 'requested',

@@ -183,13 +183,19 @@ describe('recall recipients', () => {
       { number: 'ABAD-2026-00001', trackingToken: 'token-1', idempotencyKey: 'checkout-1', channel: 'boutique', status: 'paid', customer: { name: 'Zəhra Cəfərova', email: 'zehra@example.az', phone: '+994501112233' }, createdAt: inDays(-3), lines: [{ sku: 'TEST-JAM-370', qty: 3, lots: [{ lotId: lot._id, code: lot.code, qty: 2 }, { lotId: other._id, code: other.code, qty: 1 }] }] },
       { number: 'ABAD-2026-00002', trackingToken: 'token-2', idempotencyKey: 'checkout-2', channel: 'retail', status: 'delivered', retailerId, createdAt: inDays(-2), lines: [{ sku: 'TEST-JAM-370', qty: 10, lots: [{ lotId: lot._id, code: lot.code, qty: 10 }] }] },
       { number: 'ABAD-2026-00003', trackingToken: 'token-3', idempotencyKey: 'checkout-3', channel: 'boutique', status: 'paid', customer: { name: 'Other', email: 'o@example.az' }, createdAt: inDays(-1), lines: [{ sku: 'TEST-JAM-370', qty: 1, lots: [{ lotId: other._id, code: other.code, qty: 1 }] }] },
+      // gave its units back: cancelled, and refunded before it left the shop
+      { number: 'ABAD-2026-00004', trackingToken: 'token-4', idempotencyKey: 'checkout-4', channel: 'boutique', status: 'cancelled', customer: { name: 'Cancelled', email: 'c@example.az' }, createdAt: inDays(-1), history: [{ status: 'placed' }, { status: 'cancelled' }], lines: [{ sku: 'TEST-JAM-370', qty: 1, lots: [{ lotId: lot._id, code: lot.code, qty: 1 }] }] },
+      { number: 'ABAD-2026-00005', trackingToken: 'token-5', idempotencyKey: 'checkout-5', channel: 'boutique', status: 'refunded', customer: { name: 'Refunded early', email: 'r@example.az' }, createdAt: inDays(-1), history: [{ status: 'placed' }, { status: 'paid' }, { status: 'refunded' }], lines: [{ sku: 'TEST-JAM-370', qty: 1, lots: [{ lotId: lot._id, code: lot.code, qty: 1 }] }] },
+      // refunded after it was delivered: the jar is with the shopper
+      { number: 'ABAD-2026-00006', trackingToken: 'token-6', idempotencyKey: 'checkout-6', channel: 'boutique', status: 'refunded', customer: { name: 'Refunded late', email: 'l@example.az' }, createdAt: inDays(0), history: [{ status: 'placed' }, { status: 'delivered' }, { status: 'refunded' }], lines: [{ sku: 'TEST-JAM-370', qty: 1, lots: [{ lotId: lot._id, code: lot.code, qty: 1 }] }] },
     ])
     const rows = await listLotRecipients(lot._id)
     expect(rows.map((r) => [r.number, r.customerName || r.retailerName, r.qty])).toEqual([
       ['ABAD-2026-00001', 'Zəhra Cəfərova', 2],
       ['ABAD-2026-00002', 'Bravo Supermarket', 10],
+      ['ABAD-2026-00006', 'Refunded late', 1],
     ])
-    const csv = toCsv(['number', 'name', 'phone'], rows.map((r) => [r.number, r.customerName, r.customerPhone]))
+    const csv = toCsv(['number', 'name', 'phone'], rows.slice(0, 2).map((r) => [r.number, r.customerName, r.customerPhone]))
     expect(csv).toBe("number,name,phone\r\nABAD-2026-00001,Zəhra Cəfərova,'+994501112233\r\nABAD-2026-00002,,\r\n")
   })
 

@@ -3,6 +3,7 @@ import { sendMail } from '#app/utils/mail.server'
 import { pickText } from '#app/utils/i18n'
 import { recordAudit, type Actor } from './audit.server'
 import { localDay } from './factory-days'
+import { shopChanged } from './shop-changes'
 import { holderContacts } from './holder.server'
 import { listLotMovements, listOrderMovements, recordMovement } from './lot-movement.server'
 
@@ -361,6 +362,7 @@ export async function recallLot({ lotId, reason, actor }: { lotId: Types.ObjectI
     { returnDocument: 'after' },
   ).lean<Lot>()
   if (!lot) return { ok: false, reason: 'already_recalled' }
+  shopChanged()
   await recordAudit({ actor, action: 'lot.recalled', subject: { type: 'Lot', id: lot._id }, before: { status: before.status }, after: { status: 'recalled' }, reason })
   const contacts = await holderContacts({ kind: 'family', id: lot.familyId })
   await Promise.all(
@@ -485,6 +487,17 @@ type OrderLike = {
   shippingAddress?: { name?: string; phone?: string }
   retailerId?: Types.ObjectId | null
   lines?: { lots?: { lotId?: unknown; qty?: number }[] }[]
+  history?: { status?: string }[]
+}
+
+/**
+ * Whether an order's units left (or will leave) with its customer: a cancelled order gave its
+ * units back, and so did one refunded before it was shipped or handed over.
+ */
+function receivedUnits(order: OrderLike) {
+  if (order.status === 'cancelled' || order.status === 'reserving') return false
+  if (order.status === 'refunded') return (order.history ?? []).some((entry) => entry.status === 'shipped' || entry.status === 'delivered')
+  return true
 }
 
 /**
@@ -498,10 +511,11 @@ export async function listLotRecipients(lotId: Types.ObjectId | string): Promise
   const id = toObjectId(lotId)
   const orders = await db
     .collection<OrderLike>('orders')
-    .find({ 'lines.lots.lotId': { $in: [id, String(id)] } }, { projection: { number: 1, channel: 1, status: 1, createdAt: 1, placedAt: 1, customer: 1, shippingAddress: 1, retailerId: 1, lines: 1 } })
+    .find({ 'lines.lots.lotId': { $in: [id, String(id)] } }, { projection: { number: 1, channel: 1, status: 1, createdAt: 1, placedAt: 1, customer: 1, shippingAddress: 1, retailerId: 1, lines: 1, history: 1 } })
     .sort({ createdAt: 1 })
     .limit(5000)
     .toArray()
+    .then((rows) => rows.filter(receivedUnits))
   const retailerIds = [...new Set(orders.map((o) => o.retailerId).filter(Boolean).map(String))]
   const retailers = retailerIds.length
     ? await db

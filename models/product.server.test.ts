@@ -18,6 +18,7 @@ import {
   listingProblems,
   ProductModel,
   requestProductChanges,
+  SEARCH_CANDIDATES,
   searchProducts,
   setCraftStock,
   slugify,
@@ -290,6 +291,19 @@ describe('search', () => {
     expect(stored!.rankKeys.title).toEqual(expect.arrayContaining(['qoz', 'murebbesi', 'walnut', 'jam']))
     expect(stored!.rankKeys.titlePhrases[0]).toBe('qoz murebbesi')
     expect(await getProduct(walnutJam._id)).not.toHaveProperty('rankKeys.title')
+  })
+
+  test('a broad search pages only through the ranked best matches and says how many match in all', async () => {
+    const familyId = new Types.ObjectId()
+    const many = SEARCH_CANDIDATES + 5
+    await ProductModel.collection.insertMany(
+      Array.from({ length: many }, (_, i) => ({ familyId, slug: `bal-${i}`, status: 'draft', kind: 'food', category: 'jam', title: { az: `Bal ${i}`, en: `Honey ${i}`, ru: '' }, variants: [{ sku: `BAL-${i}`, barcode: String(2_000_000_000_000 + i), retailPrice: 1000 }], searchKeys: ['bal', 'honey'], updatedAt: new Date() })),
+    )
+    const found = await searchProducts({ q: 'bal', perPage: 100 })
+    expect(found).toMatchObject({ total: many, shown: SEARCH_CANDIDATES })
+    // the last page of the ranked matches is full, and nothing is offered past it
+    expect((await searchProducts({ q: 'bal', perPage: 100, page: SEARCH_CANDIDATES / 100 })).items).toHaveLength(100)
+    expect(await searchProducts({ q: 'heyva' })).toMatchObject({ total: 0, shown: 0 })
   })
 
   test('ranking: the title match comes before a description match; a half-typed word finds titles', async () => {

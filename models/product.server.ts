@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from './audit.server'
 import { BrandModel } from './branding.server'
 import { nextSequence } from './counter.server'
 import { FamilyModel } from './family.server'
+import { shopChanged } from './shop-changes'
 
 /**
  * The catalogue: a family's products, their variants (SKU, EAN-13 barcode, prices in qəpik), the
@@ -550,6 +551,7 @@ async function transition(
     { returnDocument: 'after' },
   ).lean<Product>()
   if (!after) return { ok: false, reason: 'wrong_status' }
+  if (product.status === 'listed' || to === 'listed') shopChanged()
   await recordAudit({ actor, action, subject: { type: 'Product', id: product._id }, before: { status: product.status }, after: { status: to }, reason: note })
   return { ok: true, product: after }
 }
@@ -601,6 +603,7 @@ export async function bulkChangeCategory(productIds: string[], category: Categor
       .lean()
     if (!before) continue
     changed += 1
+    shopChanged()
     await recordAudit({ actor, action: 'product.category_changed', subject: { type: 'Product', id }, before: { category: before.category }, after: { category } })
   }
   return changed
@@ -634,6 +637,7 @@ export async function changePrice(productId: string, sku: string, prices: { reta
     { returnDocument: 'after' },
   ).lean<Product>()
   if (!after) return { ok: false as const, reason: 'conflict' as const }
+  shopChanged()
   await recordAudit({
     actor,
     action: 'product.price_changed',
@@ -651,6 +655,7 @@ export async function setCraftStock(productId: string, sku: string, quantity: nu
     .select('variants')
     .lean<Product>()
   if (!before) return false
+  shopChanged()
   const previous = before.variants.find((variant) => variant.sku === sku)?.craftStock ?? 0
   await recordAudit({ actor, action: 'product.stock_set', subject: { type: 'Product', id: productId }, before: { sku, craftStock: previous }, after: { sku, craftStock: quantity } })
   return true
@@ -762,7 +767,7 @@ export async function searchProducts(query: CatalogueQuery, scope: Record<string
         .lean<ProductListItem[]>(),
       ProductModel.countDocuments(filter),
     ])
-    return { items, total, page, perPage, tokens }
+    return { items, total, shown: total, page, perPage, tokens }
   }
 
   // a top-level equality on one word (the longest: the most selective) lets the planner walk the
@@ -783,7 +788,8 @@ export async function searchProducts(query: CatalogueQuery, scope: Record<string
   const pageIds = ranked.slice((page - 1) * perPage, page * perPage).map(({ product }) => product._id)
   const full = new Map((await ProductModel.find({ _id: { $in: pageIds } }).select(LIST_FIELDS).lean<ProductListItem[]>()).map((product) => [String(product._id), product]))
   const items = pageIds.map((id) => full.get(String(id))).filter((product): product is ProductListItem => Boolean(product))
-  return { items, total, page, perPage, tokens }
+  // `shown`: how many are ranked and can be paged through (at most SEARCH_CANDIDATES); `total`: how many match
+  return { items, total, shown: candidates.length, page, perPage, tokens }
 }
 
 /** Listed products matching a query, best first: the storefront's search box. */

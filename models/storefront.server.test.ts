@@ -97,6 +97,13 @@ describe('the listing', () => {
     expect((await titles('q=murebbe')).sort()).toEqual(['Cornel jam', 'Quince jam'])
   })
 
+  test('a delisted product leaves the listing at once, without waiting for the next refresh', async () => {
+    const { walnut } = await smallShop()
+    expect(await titles('category=jam&sort=price_asc')).toEqual(['Quince jam', 'Walnut jam'])
+    await delistProduct(String(walnut._id), 'label', staff)
+    await expect.poll(() => titles('category=jam&sort=price_asc'), { timeout: 2000, interval: 50 }).toEqual(['Quince jam'])
+  })
+
   test('the front page shows new products from different makers and the makers with a public page', async () => {
     await smallShop()
     const { featured, makers } = await shopHighlights()

@@ -5,6 +5,7 @@ import { SHOP_PAGE_SIZE, SHOP_SORTS, type ShopSort } from '#app/utils/shop'
 import { FamilyModel } from './family.server'
 import { LotModel, stockBySku } from './lot.server'
 import { LANGS, ProductModel, REGION_NAMES, SEARCH_CANDIDATES, type Product, type ProductImage, type Texts } from './product.server'
+import { bumpShopGeneration, onShopChange } from './shop-changes'
 
 /**
  * The storefront's read side over products, lots and families. Listing pages filter, count and
@@ -233,12 +234,19 @@ async function loadChanges(previous: Snapshot): Promise<Snapshot> {
   })
 }
 
+/** Bumped when the caches are reset, so a refresh begun before the reset installs nothing. */
+let epoch = 0
+
 function refresh(full: boolean) {
   if (!refreshing) {
     const previous = snapshot
+    const started = epoch
     refreshing = (previous && !full ? loadChanges(previous) : loadFull((previous?.version ?? 0) + 1))
       .then((next) => {
+        if (started !== epoch) return next
         if (next.version !== snapshot?.version) listCache.clear()
+        // pages rendered from the older index are out of date too
+        if (previous && next.productsVersion !== previous.productsVersion) bumpShopGeneration()
         snapshot = next
         return next
       })
@@ -257,6 +265,11 @@ async function getSnapshot(): Promise<Snapshot> {
   return snapshot
 }
 
+// a product listed, delisted or repriced, a lot recalled: the index catches up at once, not at its next look
+onShopChange(() => {
+  if (snapshot) void refreshShopIndex().catch((error) => console.error('shop index refresh failed:', (error as Error).message))
+})
+
 /** Brings the index up to date now (after a change that must show at once, and in tests). */
 export async function refreshShopIndex() {
   if (refreshing) await refreshing.catch(() => undefined)
@@ -265,6 +278,7 @@ export async function refreshShopIndex() {
 
 /** Forgets every cached listing (tests). */
 export function resetShopCaches() {
+  epoch += 1
   snapshot = null
   refreshing = null
   listCache.clear()
@@ -427,15 +441,15 @@ async function rankCandidates(tokens: string[], key: string) {
   // the index is taken first: a product the database finds but the index does not know yet leaves
   // the ranking marked with the older version, so the next refresh retires it
   const snap = await getSnapshot()
-  // equality on one word lets the planner walk the searchKeys index (an $all alone is scanned); only
-  // listed products are in the index, so the status is checked there, not in the query
-  let found = await ProductModel.find({ $and: [{ searchKeys: tokens[0] }, { searchKeys: { $all: tokens } }] })
+  // equality on one word lets the planner walk the searchKeys index (an $all alone is scanned); the
+  // status is checked on those candidates, so drafts never use up the candidate limit
+  let found = await ProductModel.find({ $and: [{ searchKeys: tokens[0] }, { searchKeys: { $all: tokens } }, { status: 'listed' }] })
     .select('_id')
     .limit(SEARCH_CANDIDATES)
     .lean<{ _id: Types.ObjectId }[]>()
   // nothing has every word: any word, ranked by how many it has
   if (found.length === 0 && tokens.length > 1) {
-    found = await ProductModel.find({ searchKeys: { $in: tokens } })
+    found = await ProductModel.find({ searchKeys: { $in: tokens }, status: 'listed' })
       .select('_id')
       .limit(SEARCH_CANDIDATES)
       .lean<{ _id: Types.ObjectId }[]>()

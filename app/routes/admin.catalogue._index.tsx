@@ -40,6 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filters,
     page,
     total: result.total,
+    shown: result.shown,
     searchMs,
     families: await listCatalogueFamilies(),
     products: result.items.map((item) => productRow(item, locale, item.kind === 'food' ? (foodStock.get(String(item._id)) ?? 0) : undefined)),
@@ -80,7 +81,7 @@ export default function AdminCataloguePage() {
   const t = useT()
   const locale = useLocale()
   const location = useLocation()
-  const { filters, page, total, families, products, searchMs } = useLoaderData<typeof loader>()
+  const { filters, page, total, shown, families, products, searchMs } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>() as { errors?: Record<string, string>; formError?: string } | undefined
   const formRef = useFocusFirstError(result?.errors, result?.formError)
   const familyName = new Map(families.map((family) => [family.id, family.name]))
@@ -147,6 +148,7 @@ export default function AdminCataloguePage() {
       </Form>
       <p className="muted" aria-live="polite" data-testid="result-count">
         {t('catalogue.admin.results', { count: total, ms: searchMs })}
+        {shown < total ? ` ${t('catalogue.admin.resultsCapped', { shown })}` : null}
       </p>
 
       <Form method="post" id="bulk-form" className="bulk-actions stack" ref={formRef} noValidate>
@@ -172,7 +174,7 @@ export default function AdminCataloguePage() {
         </fieldset>
       </Form>
       <DataTable caption={t('catalogue.admin.title')} hideCaption columns={columns} rows={products} rowKey={(row) => row.id} empty={<EmptyState title={t('catalogue.admin.none')} />} />
-      <Pager page={page} pageSize={PER_PAGE} total={total} />
+      <Pager page={page} pageSize={PER_PAGE} total={shown} />
     </div>
   )
 }

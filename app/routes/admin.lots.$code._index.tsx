@@ -43,8 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     familyNameOf(lot.familyId),
     batch ? getShiftContext(batch.bookingId) : null,
     listLotMovements(lot._id),
-    // who bought it (names, mails, phones) is for the people who run recalls
-    mayRecall ? listLotRecipients(lot._id) : [],
+    // staff see which orders received it; who bought it (names, mails, phones) is for the people who run recalls
+    mayRecall || !hasRole(user, 'family') ? listLotRecipients(lot._id) : [],
     personNameOf(batch?.technicianId),
   ])
   const orderNumber = new Map(recipients.map((r) => [r.orderId, r.number]))
@@ -93,14 +93,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })),
     mayRecall,
     mayWriteOff,
+    showRecipients: mayRecall || !hasRole(user, 'family'),
     recipients: recipients.map((r) => ({
       orderId: r.orderId,
       number: r.number || r.orderId.slice(-8),
       channel: r.channel,
       status: r.status,
       placedAt: r.placedAt,
-      customer: r.retailerName || r.customerName,
-      contact: [r.customerEmail, r.customerPhone].filter(Boolean).join(' · '),
+      customer: mayRecall ? r.retailerName || r.customerName : '',
+      contact: mayRecall ? [r.customerEmail, r.customerPhone].filter(Boolean).join(' · ') : '',
       qty: r.qty,
     })),
   }
@@ -165,8 +166,12 @@ export default function LotPage() {
     { key: 'number', header: t('lot.recipient.order'), rowHeader: true, cell: (r) => r.number },
     { key: 'date', header: t('lot.recipient.date'), cell: (r) => (r.placedAt ? <DateTime value={r.placedAt} dateOnly /> : '') },
     { key: 'channel', header: t('lot.recipient.channel'), cell: (r) => r.channel },
-    { key: 'customer', header: t('lot.recipient.customer'), cell: (r) => r.customer },
-    { key: 'contact', header: t('lot.recipient.contact'), cell: (r) => r.contact },
+    ...(lot.mayRecall
+      ? ([
+          { key: 'customer', header: t('lot.recipient.customer'), cell: (r) => r.customer },
+          { key: 'contact', header: t('lot.recipient.contact'), cell: (r) => r.contact },
+        ] satisfies Column<Recipient>[])
+      : []),
     { key: 'qty', header: t('lot.recipient.qty'), align: 'end', cell: (r) => formatNumber(r.qty, locale) },
     { key: 'status', header: t('lot.recipient.status'), cell: (r) => (r.status ? <StatusBadge status={r.status} /> : '') },
   ]
@@ -292,11 +297,11 @@ export default function LotPage() {
         <DataTable caption={t('lot.movements')} hideCaption columns={movementColumns} rows={lot.movements} rowKey={(m) => m.id} />
       </Card>
 
-      {lot.mayRecall ? (
+      {lot.showRecipients ? (
         <Card
           title={t('lot.recipients')}
           actions={
-            lot.recipients.length ? (
+            lot.mayRecall && lot.recipients.length ? (
               <a className="button button-secondary button-small" href={`/admin/lots/${lot.code}/recipients.csv`} download>
                 {t('lot.exportCsv')}
               </a>

@@ -215,14 +215,16 @@ describe('/admin/lots', () => {
     return { ...setup, lot: (await LotModel.findOne({ batchId: batch._id }).lean())! }
   }
 
-  it('the lot page shows batch, shift, family, technician, QC and movements; only a sales manager sees buyers and recalls', async () => {
+  it('the lot page shows batch, shift, family, technician, QC, movements and the orders it went to; only a sales manager sees buyers and recalls', async () => {
     const { lot, technician } = await passedLot()
     const sales = await makeUser({ roles: ['sales_manager'] })
     const db = mongoose.connection.db!
     await db.collection('orders').insertOne({ number: 'ABAD-2026-00007', channel: 'boutique', status: 'paid', customer: { name: 'Zəhra Cəfərova', email: 'zehra@example.az', phone: '+994501112233' }, createdAt: new Date(), lines: [{ sku: lot.sku, qty: 2, lots: [{ lotId: lot._id, code: lot.code, qty: 2 }] }] })
 
     const asTech = await call(lotLoader, request(`/admin/lots/${lot.code}`, { cookie: await en(technician) }), { code: lot.code })
-    expect(asTech.data).toMatchObject({ code: lot.code, status: 'available', family: 'Abbasovlar', technician: 'Elvin Kərimov', mayRecall: false, recipients: [] })
+    // the technician sees which order received it, but not who bought it
+    expect(asTech.data).toMatchObject({ code: lot.code, status: 'available', family: 'Abbasovlar', technician: 'Elvin Kərimov', mayRecall: false, showRecipients: true })
+    expect(asTech.data.recipients).toEqual([expect.objectContaining({ number: 'ABAD-2026-00007', customer: '', contact: '', qty: 2 })])
     expect(asTech.data.qc.checks.length).toBeGreaterThan(3)
     expect(asTech.data.movements.map((m: { kind: string; qty: number }) => [m.kind, m.qty])).toEqual([['produced', 40]])
     const techRecall = await call(lotAction, request(`/admin/lots/${lot.code}`, { cookie: await en(technician), form: { intent: 'recall', reason: 'glass' } }), { code: lot.code })

@@ -6,11 +6,13 @@ import { configureStripe } from '#app/utils/stripe.server'
 import { getCartLines, userCartOwner } from '#models/cart.server'
 import { OrderModel } from '#models/order.server'
 import { resetShopCaches } from '#models/storefront.server'
+import { UserModel } from '#models/user.server'
 import { action as adminOrderAction, loader as adminOrderLoader } from './admin.orders.$number'
 import { loader as deskLoader } from './admin.orders._index'
 import { action as cartAction, loader as cartLoader } from './cart'
 import { action as checkoutAction, loader as checkoutLoader } from './checkout'
 import { action as loginAction } from './login'
+import { action as signupAction } from './signup'
 import { loader as orderLoader } from './orders.$number'
 import { loader as robotsLoader } from './robots[.]txt'
 import { loader as productLoader } from './shop.$slug'
@@ -72,6 +74,18 @@ describe('the cart page', () => {
     expect(login).toMatchObject({ status: 302, location: '/cart' })
     expect(login.setCookies.some((header: string) => /^__cart=;/.test(header))).toBe(true)
     expect((await getCartLines(userCartOwner(user._id))).map((line) => [line.sku, line.qty])).toEqual([[jam.variants[0].sku, 3]])
+  })
+
+  it('keeps a guest cart for the account created at sign-up', async () => {
+    const jam = await makeShopProduct({ maker })
+    const { cookie } = await guestAdds(jam.variants[0].sku, '2')
+    const email = `new.shopper.${Date.now()}@example.az`
+    const form = { role: 'shopper', name: 'Nərgiz Əliyeva', email, phone: '', locale: 'az', password: 'bal-arisi-2026' }
+    const signup = await call(signupAction, request('/signup', { form, cookie }))
+    expect(signup).toMatchObject({ status: 302, location: '/account' })
+    expect(signup.setCookies.some((header: string) => /^__cart=;/.test(header))).toBe(true)
+    const user = await UserModel.findOne({ email }).lean()
+    expect((await getCartLines(userCartOwner(user!._id))).map((line) => [line.sku, line.qty])).toEqual([[jam.variants[0].sku, 2]])
   })
 })
 

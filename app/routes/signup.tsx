@@ -7,6 +7,7 @@ import { parseWith } from '#app/utils/form.server'
 import { LOCALES, LOCALE_NAMES, makeT, useLocale, useT } from '#app/utils/i18n'
 import { absoluteUrl, sendMail } from '#app/utils/mail.server'
 import { getLocale, localeCookie } from '#app/utils/session.server'
+import { mergeGuestCartAtLogin } from '#app/utils/shop.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import { createToken } from '#models/token.server'
 import { createUser, DuplicateEmailError } from '#models/user.server'
@@ -54,6 +55,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const headers = new Headers()
   headers.append('Set-Cookie', await startSession(request, { ...user.toObject(), _id: user._id }))
   headers.append('Set-Cookie', await localeCookie.serialize(profile.locale))
+  // a guest's cart becomes the new account's cart
+  const forgetGuestCart = await mergeGuestCartAtLogin(request, user._id)
+  if (forgetGuestCart) headers.append('Set-Cookie', forgetGuestCart)
   const next = role === 'family' ? '/apply/abad' : '/account'
   return redirectWithToast(next, makeT(profile.locale)('auth.signup.welcome'), 'success', { headers })
 }

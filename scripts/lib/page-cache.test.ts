@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { shopChanged } from '../../models/shop-changes'
 import { createPageCache, sharedLifetime } from './page-cache'
 
 /** A tiny app behind the cache: each route counts how often the app really rendered it. */
@@ -53,6 +54,19 @@ describe('the shared page cache', () => {
     const nonce = /nonce-(\w+)/.exec(second.headers.get('content-security-policy')!)![1]
     expect(secondBody).toContain(`nonce="${nonce}"`)
     expect(firstBody).not.toContain(`nonce="${nonce}"`)
+  })
+
+  it('drops every page after a change shoppers must see at once (a product delisted), fresh or stale', async () => {
+    const { base, rendered } = await start((app, r) => app.get('/shop', page(r, 'shop', PUBLIC)))
+    await (await fetch(`${base}/shop`)).text()
+    expect((await fetch(`${base}/shop`)).headers.get('x-page-cache')).toBe('hit')
+    shopChanged()
+    const after = await fetch(`${base}/shop`)
+    expect(after.headers.get('x-page-cache')).toBeNull()
+    expect(await after.text()).toContain('<p>shop 2</p>')
+    expect(rendered.get('shop')).toBe(2)
+    // the new copy is kept again
+    expect((await fetch(`${base}/shop`)).headers.get('x-page-cache')).toBe('hit')
   })
 
   it('never keeps private pages, pages that set a cookie, or pages asked for with a cookie; other languages are other pages', async () => {

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
+import { shopGeneration } from '../../models/shop-changes'
 
 /**
  * A shared cache in front of the app, as a CDN or nginx "microcache" would be: it keeps the pages
@@ -10,9 +11,12 @@ import type { NextFunction, Request, Response } from 'express'
  *
  * Every page carries the CSP nonce of the response it was rendered for; a cached page gets the
  * nonce of the response that serves it, so each response still has its own.
+ *
+ * A change shoppers must see at once (a product delisted, a lot recalled: models/shop-changes.ts)
+ * starts a new generation; pages of an older one are neither served nor served stale.
  */
 
-type Entry = { status: number; headers: [string, string][]; body: Buffer; nonce: string; storedAt: number; freshFor: number; staleFor: number }
+type Entry = { status: number; headers: [string, string][]; body: Buffer; nonce: string; storedAt: number; freshFor: number; staleFor: number; generation: number }
 
 const CACHEABLE_TYPES = /^(text\/html|application\/xml|text\/plain)\b/
 const MAX_BODY = 512 * 1024
@@ -81,7 +85,8 @@ export function createPageCache({ enabled = process.env.PAGE_CACHE !== '0' } = {
     if (!enabled || (req.method !== 'GET' && req.method !== 'HEAD') || req.headers.cookie || req.headers.authorization) return next()
     const key = keyOf(req)
     const refresh = req.headers[BYPASS] === '1' && (req.socket.remoteAddress === '127.0.0.1' || req.socket.remoteAddress === '::1' || req.socket.remoteAddress === '::ffff:127.0.0.1')
-    const entry = refresh ? undefined : entries.get(key)
+    const found = refresh ? undefined : entries.get(key)
+    const entry = found && found.generation === shopGeneration() ? found : undefined
     if (entry) {
       const age = Date.now() - entry.storedAt
       if (age < entry.freshFor) {
@@ -100,7 +105,7 @@ export function createPageCache({ enabled = process.env.PAGE_CACHE !== '0' } = {
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())
       void Promise.race([rendering, timeout]).then(() => {
         const stored = entries.get(key)
-        if (stored && Date.now() - stored.storedAt < stored.freshFor + stored.staleFor) {
+        if (stored && stored.generation === shopGeneration() && Date.now() - stored.storedAt < stored.freshFor + stored.staleFor) {
           stats.hits += 1
           replay(stored, req, res, 'hit')
         } else {
@@ -113,6 +118,8 @@ export function createPageCache({ enabled = process.env.PAGE_CACHE !== '0' } = {
     stats.misses += 1
     // the visitor may have gone while earlier middleware waited (its 'close' is past): nothing to render for
     if (req.destroyed || res.destroyed) return next()
+    // taken before rendering: a change during the render leaves the page already out of date
+    const generation = shopGeneration()
     let done!: () => void
     const mine = new Promise<void>((resolve) => {
       done = resolve
@@ -162,6 +169,7 @@ export function createPageCache({ enabled = process.env.PAGE_CACHE !== '0' } = {
         storedAt: Date.now(),
         freshFor: lifetime.fresh * 1000,
         staleFor: lifetime.stale * 1000,
+        generation,
       })
     })
     next()
