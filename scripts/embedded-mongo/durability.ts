@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { BSON, type Document } from 'bson'
 import type { Durability, JournalEntry, JournalTarget } from './journal-types.js'
-import { decodeDocument } from './wire.js'
+import { decodeDocument, encodeInsertEntry } from './wire.js'
 
 /*
  * On-disk layout of a data directory:
@@ -193,7 +193,28 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
+/**
+ * Inserts whose documents were stored exactly as received: their BSON is framed as it came, in
+ * frames of at most INSERT_CHUNK_DOCS documents and well inside the size a frame may have.
+ */
+function encodeRawInsert(ns: string, raw: Uint8Array[]): Buffer[] {
+  const frames: Buffer[] = []
+  let start = 0
+  while (start < raw.length) {
+    let end = start
+    let bytes = 0
+    while (end < raw.length && end - start < INSERT_CHUNK_DOCS && (end === start || bytes + raw[end]!.byteLength < BSON_SCRATCH_SAFE_BYTES / 2)) {
+      bytes += raw[end]!.byteLength
+      end += 1
+    }
+    frames.push(...frame(encodeInsertEntry(ns, raw.slice(start, end))))
+    start = end
+  }
+  return frames
+}
+
 function encodeEntry(entry: JournalEntry): Buffer[] {
+  if (entry.op === 'insert' && entry.raw && entry.raw.length === entry.docs.length) return encodeRawInsert(entry.ns, entry.raw)
   if (entry.op !== 'insert' || entry.docs.length <= 1) return frame(serializeEntry(entry))
   const frames: Buffer[] = []
   const encodeDocs = (docs: Document[]) => {

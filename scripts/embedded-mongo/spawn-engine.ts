@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-
-const cliPath = fileURLToPath(new URL('./cli.ts', import.meta.url))
+import { engineCommand } from './engine-command.js'
 
 export interface EngineProcess {
   child: ChildProcess
@@ -28,8 +26,8 @@ export interface EngineExit {
  * Starts the CLI in its own process. node runs it directly (no npx/tsx wrapper) so that the PID
  * is the engine's own: the one a crash test kills and a benchmark reads the memory of.
  */
-export function spawnEngine(args: string[], { timeoutMs = 30_000 } = {}): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export async function spawnEngine(args: string[], { timeoutMs = 30_000 } = {}): Promise<EngineProcess> {
+  const child = spawn(process.execPath, [...(await engineCommand()), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c))
@@ -74,8 +72,8 @@ export function spawnEngine(args: string[], { timeoutMs = 30_000 } = {}): Promis
 }
 
 /** Runs the CLI to completion, for the cases where it must refuse to start. */
-export function runEngineToExit(args: string[], { timeoutMs = 30_000 } = {}): Promise<EngineExit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export async function runEngineToExit(args: string[], { timeoutMs = 30_000 } = {}): Promise<EngineExit> {
+  const child = spawn(process.execPath, [...(await engineCommand()), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import path from 'node:path'
 import readline from 'node:readline'
+import { engineCommand } from '../embedded-mongo/engine-command'
 
 /**
  * Starts the embedded engine in its own process (the app server is CPU-bound; the engine gets the
  * other core) and resolves with its URI once it prints it.
  */
-export function spawnEmbeddedDb({ dataDir, memory = false }: { dataDir?: string; memory?: boolean }) {
-  const args = ['--import', 'tsx', path.resolve('scripts/embedded-mongo/cli.ts'), '--port', '0']
+export async function spawnEmbeddedDb({ dataDir, memory = false }: { dataDir?: string; memory?: boolean }) {
+  const args = [...(await engineCommand()), '--port', '0']
   if (memory) args.push('--memory')
   else if (dataDir) args.push('--data', dataDir)
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
