@@ -188,6 +188,33 @@ export async function setLineQuota(lineId: Types.ObjectId | string, quota: { quo
   return updateResourceRules(line._id, quota, actor)
 }
 
+export type LineSettings = {
+  /** workstations: families per shift, for shifts planned from now on */
+  capacity: number
+  /** equipment, one name per item (Azerbaijani; an unchanged item keeps its translations) */
+  equipment: string[]
+  productCategories: string[]
+  certificateCourseIds: string[]
+}
+
+/** What a line is: its workstations, equipment, required certificates and what it can make. */
+export async function updateLineSettings(lineId: Types.ObjectId | string, settings: LineSettings, actor: Actor) {
+  const line = await getLine(lineId)
+  if (!line) return null
+  const equipment = settings.equipment.map((name) => line.equipment.find((item) => item.az === name) ?? { az: name, en: '', ru: '' })
+  const prerequisites = settings.certificateCourseIds.map((id) => ({ certificateOfCourseId: new mongoose.Types.ObjectId(id) }))
+  await ResourceModel.updateOne({ _id: line._id }, { $set: { capacity: settings.capacity, 'rules.prerequisites': prerequisites } })
+  await FactoryLineModel.updateOne({ resourceId: line._id }, { $set: { equipment, productCategories: settings.productCategories } })
+  await recordAudit({
+    actor,
+    action: 'line.settings_changed',
+    subject: { type: 'Resource', id: String(line._id) },
+    before: { capacity: line.capacity, equipment: line.equipment.map((item) => item.az), productCategories: line.productCategories, certificates: line.rules.prerequisites.map((rule) => String(rule.certificateOfCourseId)) },
+    after: { capacity: settings.capacity, equipment: settings.equipment, productCategories: settings.productCategories, certificates: settings.certificateCourseIds },
+  })
+  return getLine(line._id)
+}
+
 export type ShiftPlan = {
   lineId: string | Types.ObjectId
   weekdays: number[]

@@ -2,6 +2,7 @@ import mongoose, { Types } from 'mongoose'
 import { CATEGORY_KEYS } from '#app/utils/catalogue'
 import { queryTokens, rankScoreOfTokens, rankTokens, type RankTokens } from '#app/utils/search'
 import { SHOP_PAGE_SIZE, SHOP_SORTS, type ShopSort } from '#app/utils/shop'
+import { BrandModel } from './branding.server'
 import { FamilyModel } from './family.server'
 import { LotModel, stockBySku } from './lot.server'
 import { LANGS, ProductModel, REGION_NAMES, SEARCH_CANDIDATES, type Product, type ProductImage, type Texts } from './product.server'
@@ -587,10 +588,12 @@ export async function getShopProduct(slug: string, now = new Date()) {
   if (!/^[a-z0-9-]{1,80}$/.test(slug)) return null
   const product = await ProductModel.findOne({ slug, status: 'listed' }).select(PAGE_FIELDS).lean<Product>()
   if (!product) return null
-  const [stock, family, snap] = await Promise.all([
+  const [stock, family, snap, brand] = await Promise.all([
     variantStock(product, now),
     FamilyModel.findOne({ _id: product.familyId, status: 'active' }).select('name region village womenLed makerPage').lean(),
     getSnapshot(),
+    // the approved brand the product is sold under (its name and logo)
+    product.brandId ? BrandModel.findOne({ _id: product.brandId, familyId: product.familyId, status: 'active' }).select('name logo').lean<{ name: string; logo?: { id?: string; kind?: string } }>() : null,
   ])
   if (!family) return null
   const id = String(product._id)
@@ -606,7 +609,8 @@ export async function getShopProduct(slug: string, now = new Date()) {
     if (related.length >= 4) break
     add(entry)
   }
-  return { product, stock, maker: makerDetails(family as Parameters<typeof makerDetails>[0]), related: cardsFor(related, snap) }
+  const brandView = brand ? { name: brand.name, logo: brand.logo?.id && brand.logo.kind === 'image' ? brand.logo.id : null } : null
+  return { product, stock, brand: brandView, maker: makerDetails(family as Parameters<typeof makerDetails>[0]), related: cardsFor(related, snap) }
 }
 
 export async function getMakerShowcase(slug: string) {

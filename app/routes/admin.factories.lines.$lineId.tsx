@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionA
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
-import { Button, Card, CheckboxGroup, DataTable, DateField, DateTime, FormError, PageHeader, SelectField, StatusBadge, TextField, type Column } from '#app/components/ui/index'
+import { Button, Card, CheckboxGroup, DataTable, DateField, DateTime, FormError, PageHeader, SelectField, StatusBadge, TextArea, TextField, type Column } from '#app/components/ui/index'
+import { CATEGORY_KEYS } from '#app/utils/catalogue'
 import { requireAbility, requireUser } from '#app/utils/auth.server'
 import { factoryRefusal } from '#app/utils/factory-messages'
 import { parseWith } from '#app/utils/form.server'
@@ -12,7 +13,8 @@ import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
 import factoryStyles from '#app/styles/factory.css'
 import { addLocalDays, localDay, localTime } from '#models/factory-days'
-import { assignShiftTechnician, closeLineForMaintenance, getLine, listTechnicians, planShifts, setLineQuota } from '#models/factory.server'
+import { listCourses } from '#models/course.server'
+import { assignShiftTechnician, closeLineForMaintenance, getLine, listTechnicians, planShifts, setLineQuota, updateLineSettings } from '#models/factory.server'
 import { getPlace } from '#models/place.server'
 import { listSlots } from '#models/slot.server'
 
@@ -30,10 +32,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { line } = await loadLine(request, params.lineId ?? '')
   const locale = await getLocale(request)
   const now = new Date()
-  const [place, slots, technicians] = await Promise.all([
+  const [place, slots, technicians, courses] = await Promise.all([
     getPlace(line.placeId),
     listSlots({ from: now, to: new Date(now.getTime() + 28 * 86_400_000), resourceIds: [line._id] }),
     listTechnicians(),
+    listCourses(),
   ])
   const today = localDay(now)
   return {
@@ -42,6 +45,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     place: pickText(place?.name, locale),
     capacity: line.capacity,
     quota: { upcoming: line.rules.quotaUpcoming, perWeek: line.rules.quotaPerWeek },
+    settings: {
+      equipment: line.equipment.map((item) => item.az).join('\n'),
+      productCategories: line.productCategories,
+      certificates: line.rules.prerequisites.map((rule) => String(rule.certificateOfCourseId)),
+    },
+    courses: courses.map((course) => ({ value: String(course._id), label: `${pickText(course.title, locale)} (${course.code})` })),
     technicians: technicians.map((u) => ({ value: String(u._id), label: u.name })),
     defaults: { from: addLocalDays(today, 1), to: addLocalDays(today, 28) },
     maintenance: line.maintenance.map((m) => ({ from: m.from, to: m.to, reason: m.reason, cancelled: m.cancelled })),
@@ -73,6 +82,17 @@ const wallTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'form.inval
 const QuotaSchema = z.object({
   quotaUpcoming: z.coerce.number({ message: 'form.invalidNumber' }).int('form.invalidNumber').min(0, 'form.tooSmall').max(50, 'form.tooBig'),
   quotaPerWeek: z.coerce.number({ message: 'form.invalidNumber' }).int('form.invalidNumber').min(0, 'form.tooSmall').max(14, 'form.tooBig'),
+})
+const SettingsSchema = z.object({
+  capacity: z.coerce.number({ message: 'form.invalidNumber' }).int('form.invalidNumber').min(1, 'form.tooSmall').max(100, 'form.tooBig'),
+  equipment: z
+    .string()
+    .max(3000, 'form.tooLong')
+    .default('')
+    .transform((text) => [...new Set(text.split('\n').map((item) => item.trim()).filter(Boolean))])
+    .refine((items) => items.length <= 50 && items.every((item) => item.length <= 120), 'form.tooLong'),
+  productCategories: z.array(z.enum(CATEGORY_KEYS, { message: 'form.invalidValue' })).max(CATEGORY_KEYS.length).default([]),
+  certificates: z.array(z.string().regex(/^[a-f0-9]{24}$/, 'form.invalidValue')).max(20).default([]),
 })
 const MaintenanceSchema = z.object({ from: wallTime, to: wallTime, reason: z.string().trim().min(3, 'form.tooShort').max(300, 'form.tooLong') })
 
@@ -107,6 +127,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!parsed.ok) return fail('quota', parsed.errors, t('form.invalid'))
       await setLineQuota(line._id, parsed.data, actor)
       return redirectWithToast(here, t('line.quotaSaved'))
+    }
+    case 'settings': {
+      const parsed = parseWith(SettingsSchema, { ...Object.fromEntries(form), productCategories: form.getAll('productCategories'), certificates: form.getAll('certificates') }, t)
+      if (!parsed.ok) return fail('settings', parsed.errors, t('form.invalid'))
+      const known = new Set((await listCourses()).map((course) => String(course._id)))
+      if (parsed.data.certificates.some((id) => !known.has(id))) return fail('settings', { certificates: t('form.invalidValue') }, t('form.invalid'))
+      await updateLineSettings(line._id, { capacity: parsed.data.capacity, equipment: parsed.data.equipment, productCategories: parsed.data.productCategories, certificateCourseIds: parsed.data.certificates }, actor)
+      return redirectWithToast(here, t('line.settingsSaved'))
     }
     case 'maintenance': {
       const parsed = parseWith(MaintenanceSchema, form, t)
@@ -190,6 +218,28 @@ export default function LinePage() {
           <div className="form-actions">
             <Button name="intent" value="plan">
               {t('line.planSubmit')}
+            </Button>
+          </div>
+        </Form>
+      </Card>
+
+      <Card title={t('line.settings')}>
+        <Form method="post" className="stack" noValidate data-testid="line-settings">
+          <p className="muted">{t('line.settingsHint')}</p>
+          <FormError error={formErrorFor('settings')} />
+          <TextField name="capacity" label={t('line.capacity')} type="number" inputMode="numeric" min={1} max={100} defaultValue={page.capacity} required error={errorsFor('settings').capacity} />
+          <TextArea name="equipment" label={t('line.equipment')} hint={t('line.equipmentHint')} rows={4} defaultValue={page.settings.equipment} error={errorsFor('settings').equipment} />
+          <CheckboxGroup name="certificates" label={t('line.certificates')} options={page.courses} defaultValue={page.settings.certificates} error={errorsFor('settings').certificates} />
+          <CheckboxGroup
+            name="productCategories"
+            label={t('line.productCategories')}
+            options={CATEGORY_KEYS.map((key) => ({ value: key, label: t(`catalogue.category.${key}`) }))}
+            defaultValue={page.settings.productCategories}
+            error={errorsFor('settings').productCategories}
+          />
+          <div className="form-actions">
+            <Button name="intent" value="settings" variant="secondary">
+              {t('line.settingsSubmit')}
             </Button>
           </div>
         </Form>

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useState } from 'react'
 import { z } from 'zod'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
 import { Button, Card, DateField, DateTime, FormError, PageHeader, SelectField, TextArea, TextField, useFocusFirstError } from '#app/components/ui/index'
@@ -62,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return {
         value: p.sku,
         label: `${name} (${p.sku})`,
+        shelfLifeDays: p.shelfLifeDays ?? null,
         limit: limits.max && p.shelfLifeDays ? t('batch.limits', { product: name, date: formatDate(`${limits.max}T12:00:00Z`, locale, { dateStyle: 'long' }, 'UTC') }) : limits.required ? t('batch.limitsUnknown', { product: name }) : t('batch.limitsNone', { product: name }),
       }
     }),
@@ -143,9 +145,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirectWithToast(`/factory/batches/${result.batch._id}`, t('batch.recorded', { code: result.batch.lotCode ?? '' }))
 }
 
+/** `YYYY-MM-DD` plus whole calendar days (as the server counts them). */
+function addDays(day: string, days: number) {
+  const date = new Date(`${day}T12:00:00Z`)
+  if (Number.isNaN(date.getTime())) return ''
+  date.setUTCDate(date.getUTCDate() + days)
+  return date.toISOString().slice(0, 10)
+}
+
 export default function RecordBatchPage() {
   const t = useT()
   const page = useLoaderData<typeof loader>()
+  // the best-before date follows the product's shelf life and the production date until the technician sets it
+  const [sku, setSku] = useState(page.plannedSku || page.products[0]?.value || '')
+  const [producedOn, setProducedOn] = useState(page.shiftDay)
+  const [manualBestBefore, setManualBestBefore] = useState<string | null>(null)
+  const shelfLife = page.products.find((product) => product.value === sku)?.shelfLifeDays
+  const bestBefore = manualBestBefore ?? (shelfLife ? addDays(producedOn, shelfLife) : '')
   const result = useActionData<typeof action>()
   const errors: Record<string, string> = result?.errors ?? {}
   const formRef = useFocusFirstError(errors, result?.formError)
@@ -174,16 +190,19 @@ export default function RecordBatchPage() {
           <Form method="post" className="stack" ref={formRef} noValidate>
             <FormError error={result?.formError} />
             <input type="hidden" name="requestKey" value={page.requestKey} />
-            <SelectField name="sku" label={t('batch.field.product')} options={page.products} defaultValue={page.plannedSku} required error={errors.sku} />
+            <SelectField name="sku" label={t('batch.field.product')} options={page.products} defaultValue={page.plannedSku} onChange={(event) => setSku(event.target.value)} required error={errors.sku} />
             <div className="row">
               <TextField name="qty" label={t('batch.field.qty')} hint={t('batch.field.qtyHint')} type="number" inputMode="numeric" min={1} step={1} defaultValue={page.plannedQty} required error={errors.qty} />
               <SelectField name="unit" label={t('batch.field.unit')} options={LOT_UNITS.map((u) => ({ value: u, label: t(`unit.${u}`) }))} defaultValue={page.plannedUnit} error={errors.unit} />
             </div>
             <div className="row">
-              <DateField name="producedOn" label={t('batch.field.producedOn')} defaultValue={page.shiftDay} required error={errors.producedOn} />
+              <DateField name="producedOn" label={t('batch.field.producedOn')} defaultValue={page.shiftDay} onChange={(event) => setProducedOn(event.target.value)} required error={errors.producedOn} />
               <DateField
                 name="bestBefore"
                 label={t('batch.field.bestBefore')}
+                value={bestBefore}
+                onChange={(event) => setManualBestBefore(event.target.value || null)}
+                data-testid="best-before"
                 hint={
                   <>
                     {t('batch.field.bestBeforeAuto')}

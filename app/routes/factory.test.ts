@@ -321,4 +321,28 @@ describe('/admin/factories/lines/:lineId', () => {
     const member = await makeFamilyMember(family._id)
     expect((await call(lineLoader, request(path, { cookie: await en(member) }), params)).status).toBe(403)
   })
+
+  it('staff describe the line: workstations, equipment, required certificates and products; bad values change nothing', async () => {
+    const hygiene = await makeCourse()
+    const jam = await makeCourse()
+    const { line } = await makeLine({ courseIds: [hygiene._id] })
+    const cookie = await en(await makeTechnician('Elvin Kərimov'))
+    const path = `/admin/factories/lines/${line._id}`
+    const params = { lineId: String(line._id) }
+    const form = { intent: 'settings', capacity: '8', equipment: 'Vakuum qazanı\n  Doldurma maşını \n\nVakuum qazanı', productCategories: ['jam', 'pickles'], certificates: [String(hygiene._id), String(jam._id)] }
+    expect(await call(lineAction, request(path, { cookie, form }), params)).toMatchObject({ status: 302 })
+    const saved = (await getLine(line._id))!
+    expect(saved.capacity).toBe(8)
+    expect(saved.equipment.map((item) => item.az)).toEqual(['Vakuum qazanı', 'Doldurma maşını'])
+    expect(saved.productCategories).toEqual(['jam', 'pickles'])
+    expect(saved.rules.prerequisites.map((rule) => String(rule.certificateOfCourseId))).toEqual([String(hygiene._id), String(jam._id)])
+    const page = await call(lineLoader, request(path, { cookie }), params)
+    expect(page.data.settings).toEqual({ equipment: 'Vakuum qazanı\nDoldurma maşını', productCategories: ['jam', 'pickles'], certificates: [String(hygiene._id), String(jam._id)] })
+
+    for (const bad of [{ capacity: '0' }, { capacity: 'many' }, { productCategories: ['rockets'] }, { certificates: ['0123456789abcdef01234567'] }]) {
+      const refused = await call(lineAction, request(path, { cookie, form: { ...form, capacity: '3', ...bad } }), params)
+      expect(refused.status, JSON.stringify(bad)).toBe(400)
+    }
+    expect((await getLine(line._id))!.capacity).toBe(8)
+  })
 })

@@ -7,6 +7,7 @@ import { getUser } from '#app/utils/auth.server'
 import { makeT, pickText, useT, type Locale } from '#app/utils/i18n'
 import { MAX_LINE_QTY } from '#app/utils/shop'
 import { baseUrlOf, cardView, cartCount, imageView, regionName, shopCacheHeaders } from '#app/utils/shop.server'
+import { imageUrl } from '#app/utils/images.server'
 import { getLocale } from '#app/utils/session.server'
 import { connectDb } from '#models/db.server'
 import { getShopProduct } from '#models/storefront.server'
@@ -20,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw new Response('Not found', { status: 404 })
   const locale = await getLocale(request)
   const [count, user] = await Promise.all([cartCount(request), getUser(request)])
-  const { product, stock, maker, related } = found
+  const { product, stock, brand, maker, related } = found
   const text = (value: Partial<Record<Locale, string>> | null | undefined) => pickText(value, locale)
   const base = baseUrlOf(request)
   const images = product.images.map((image, index) => imageView(image, locale, index === 0 ? 1280 : 640)!)
@@ -59,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       },
       variants,
       maker: { ...maker, region: regionName(maker.region, locale), story: maker.story ? text(maker.story) : '' },
+      brand: brand ? { name: brand.name, logo: brand.logo ? imageUrl(brand.logo, { width: 160 }) : null } : null,
       related: related.map((card) => cardView(card, locale)),
       ogImage: images[0] ? new URL(images[0].src, base).toString() : null,
       cartCount: count,
@@ -73,7 +75,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
 
 /** schema.org Product with one Offer per variant; `<` is escaped so the data can never close its script element. */
 function structuredData(loaderData: ReturnType<typeof useLoaderData<typeof loader>>) {
-  const { product, variants, maker, url, ogImage } = loaderData
+  const { product, variants, maker, brand, url, ogImage } = loaderData
   const json = {
     '@context': 'https://schema.org',
     '@type': 'Product',
@@ -83,7 +85,7 @@ function structuredData(loaderData: ReturnType<typeof useLoaderData<typeof loade
     sku: variants[0]?.sku,
     gtin13: variants[0]?.barcode,
     category: product.category,
-    brand: { '@type': 'Brand', name: maker.name },
+    brand: { '@type': 'Brand', name: brand?.name ?? maker.name },
     offers: variants.map((variant) => ({
       '@type': 'Offer',
       sku: variant.sku,
@@ -139,7 +141,7 @@ export default function ProductPage() {
   const t = useT()
   const location = useLocation()
   const loaderData = useLoaderData<typeof loader>()
-  const { product, variants, maker, related, cartCount, signedIn } = loaderData
+  const { product, variants, maker, brand, related, cartCount, signedIn } = loaderData
   const [cover, ...more] = product.images
   const prices = variants.map((variant) => variant.price)
   return (
@@ -164,6 +166,12 @@ export default function ProductPage() {
           ) : null}
         </div>
         <div className="product-info stack">
+          {brand ? (
+            <p className="product-brand" data-testid="product-brand">
+              {brand.logo ? <img src={brand.logo} alt="" width={40} height={40} loading="lazy" /> : null}
+              <span>{t('shop.product.brand', { name: brand.name })}</span>
+            </p>
+          ) : null}
           <h1>{product.title}</h1>
           <p className="lead">{product.summary}</p>
           <p className="product-maker">

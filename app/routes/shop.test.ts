@@ -194,6 +194,8 @@ describe('storefront pages', () => {
     const product = await call(productLoader, request(`/shop/${jam.slug}`, { headers: en }), { slug: jam.slug })
     expect(product.data).toMatchObject({ product: { title: 'Quince jam', category: 'jam' }, variants: [{ sku: jam.variants[0].sku, price: 1250, stock: 10 }], maker: { name: 'Abbasovlar', slug: 'abbasovlar-guba' } })
     expect(product.data.url).toBe(`http://localhost:3000/shop/${jam.slug}`)
+    // sold under the family's approved brand
+    expect(product.data.brand).toMatchObject({ name: expect.stringMatching(/^Brand \d+$/) })
     expect((await call(productLoader, request('/shop/no-such-product'), { slug: 'no-such-product' })).status).toBe(404)
   })
 
