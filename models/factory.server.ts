@@ -16,11 +16,11 @@ import {
   type Refusal,
 } from './booking.server'
 import { checkPrerequisites, type PrerequisiteRefusal } from './certificate.server'
-import { addLocalDays, localDay, startOfLocalDay } from './factory-days'
+import { addLocalDays, localDay, localTime, startOfLocalDay } from './factory-days'
 import { MAX_PLANNED_QTY } from './factory-rules'
 import { FamilyModel } from './family.server'
 import { holderContacts } from './holder.server'
-import { createPlace, getPlace, getPlaceByCode, PlaceModel, type Place } from './place.server'
+import { addClosedDay, createPlace, getPlace, getPlaceByCode, PlaceModel, type Place } from './place.server'
 import { findProductBySku, listFamilyProductVariants } from './product-lookup.server'
 import { createResource, getResource, ResourceModel, updateResourceRules, type Resource } from './resource.server'
 import { createSlotTemplate, generateSlots, SlotModel, type Slot } from './slot.server'
@@ -281,6 +281,55 @@ export async function closeLineForMaintenance({ lineId, from, to, reason }: { li
   )
   await recordAudit({ actor, action: 'line.maintenance', subject: { type: 'Resource', id: line._id }, after: { from, to, shifts: cancelledShifts, bookings: cancelledBookings }, reason })
   return { ok: true as const, shifts: cancelledShifts, bookings: cancelledBookings }
+}
+
+/** Address and weekly opening hours of a factory or centre (a weekday without hours is closed). */
+export async function updateFactoryDetails(
+  placeId: Types.ObjectId | string,
+  details: { address: string; openingHours: { weekday: number; opens: string; closes: string }[] },
+  actor: Actor,
+) {
+  const before = await getPlace(placeId)
+  if (!before) return null
+  const after = await PlaceModel.findByIdAndUpdate(before._id, { $set: { address: details.address, openingHours: details.openingHours } }, { returnDocument: 'after' }).lean<Place>()
+  await recordAudit({
+    actor,
+    action: 'place.updated',
+    subject: { type: 'Place', id: String(before._id) },
+    before: { address: before.address, openingHours: before.openingHours },
+    after: { address: details.address, openingHours: details.openingHours },
+  })
+  return after
+}
+
+/**
+ * Closes a factory for a day (a holiday, an inspection): the day is added to its closed days, so
+ * no shift is planned on it, and every open shift of its lines that day is cancelled with notice.
+ */
+export async function closeFactoryDay(placeId: Types.ObjectId | string, day: string, reason: string, actor: Actor) {
+  const place = await getPlace(placeId)
+  if (!place) return { ok: false as const, reason: 'not_found' }
+  if (!reason.trim()) return { ok: false as const, reason: 'reason_required' }
+  await addClosedDay(place._id, day, reason, actor)
+  const from = localTime(day, '00:00', place.timezone)
+  const to = localTime(addLocalDays(day, 1), '00:00', place.timezone)
+  let shifts = 0
+  let bookings = 0
+  for (const line of await listLines(place._id)) {
+    const result = await closeLineForMaintenance({ lineId: line._id, from, to, reason }, actor)
+    if (result.ok) {
+      shifts += result.shifts
+      bookings += result.bookings
+    }
+  }
+  return { ok: true as const, shifts, bookings }
+}
+
+/** Opens a closed day again (shifts cancelled for it stay cancelled; new ones can be planned). */
+export async function reopenFactoryDay(placeId: Types.ObjectId | string, day: string, actor: Actor) {
+  const result = await PlaceModel.updateOne({ _id: placeId, 'closedDays.date': day }, { $pull: { closedDays: { date: day } } })
+  if (result.modifiedCount) await recordAudit({ actor, action: 'place.closed_day_removed', subject: { type: 'Place', id: String(placeId) }, before: { date: day } })
+  return result.modifiedCount === 1
 }
 
 // ——— families booking shifts ———

@@ -54,6 +54,11 @@ export default function FactoriesPage() {
       {page.factories.map((factory) => (
         <Card key={factory.id} title={`${factory.name} (${factory.code})`}>
           {factory.address ? <p className="muted">{factory.address}</p> : null}
+          {page.mayManage ? (
+            <p>
+              <Link to={`/admin/factories/${factory.id}`}>{t('factory.details.edit')}</Link>
+            </p>
+          ) : null}
           {factory.openingHours.length ? (
             <p>
               <strong>{t('admin.factories.openingHours')}:</strong> {factory.openingHours.map((h) => `${t(`weekday.${h.weekday}`)} ${h.opens}–${h.closes}`).join(', ')}

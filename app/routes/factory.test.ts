@@ -10,11 +10,13 @@ import { addLocalDays, localDay } from '#models/factory-days'
 import { bookShift, getLine } from '#models/factory.server'
 import { OutboxModel } from '#models/outbox.server'
 import { SlotModel } from '#models/slot.server'
+import { PlaceModel } from '#models/place.server'
 import { LotModel } from '#models/lot.server'
 import { action as lotAction, loader as lotLoader } from './admin.lots.$code._index'
 import { loader as labelLoader } from './admin.lots.$code.label'
 import { loader as csvLoader } from './admin.lots.$code.recipients[.]csv'
 import { loader as lotsLoader } from './admin.lots._index'
+import { action as factoryAction, loader as factoryLoader } from './admin.factories.$placeId'
 import { action as lineAction, loader as lineLoader } from './admin.factories.lines.$lineId'
 import { action as qcAction, loader as batchLoader } from './factory.batches.$id'
 import { action as recordAction, loader as recordLoader } from './factory.bookings.$bookingId.batch'
@@ -344,5 +346,55 @@ describe('/admin/factories/lines/:lineId', () => {
       expect(refused.status, JSON.stringify(bad)).toBe(400)
     }
     expect((await getLine(line._id))!.capacity).toBe(8)
+  })
+})
+
+describe('/admin/factories/:placeId', () => {
+  it('staff keep the address and opening hours, and closing a day cancels its shifts with notice; bad hours change nothing', async () => {
+    const course = await makeCourse()
+    const { line } = await makeLine({ courseIds: [course._id] })
+    const technician = await makeTechnician('Elvin Kərimov')
+    const cookie = await en(technician)
+    const path = `/admin/factories/${line.placeId}`
+    const params = { placeId: String(line.placeId) }
+
+    // a booked shift on the day that is then closed
+    const family = await makeFamily()
+    await makeFamilyMember(family._id, { email: 'quliyeva@example.az' })
+    await certify(family._id, course._id)
+    const product = await makeProduct(family._id)
+    const shift = await makeShift(line._id)
+    expect((await bookShift({ slotId: String(shift._id), familyId: family._id, sku: product.sku, plannedQty: 10, unit: 'jar', actor: null })).ok).toBe(true)
+
+    const hours = { opens1: '08:00', closes1: '18:00', opens2: '08:00', closes2: '18:00', opens3: '', closes3: '', opens4: '09:00', closes4: '17:00', opens5: '09:00', closes5: '17:00', opens6: '', closes6: '', opens7: '', closes7: '' }
+    expect(await call(factoryAction, request(path, { cookie, form: { intent: 'details', address: 'Quba, Heydər Əliyev pr. 12', ...hours } }), params)).toMatchObject({ status: 302 })
+    const saved = (await PlaceModel.findById(line.placeId).lean())!
+    expect(saved.address).toBe('Quba, Heydər Əliyev pr. 12')
+    expect(saved.openingHours.map((h) => [h.weekday, h.opens, h.closes])).toEqual([
+      [1, '08:00', '18:00'],
+      [2, '08:00', '18:00'],
+      [4, '09:00', '17:00'],
+      [5, '09:00', '17:00'],
+    ])
+    for (const bad of [{ closes1: '07:00' }, { closes2: '' }, { opens4: '25:00' }]) {
+      const refused = await call(factoryAction, request(path, { cookie, form: { intent: 'details', address: 'Elsewhere', ...hours, ...bad } }), params)
+      expect(refused.status, JSON.stringify(bad)).toBe(400)
+    }
+    expect((await PlaceModel.findById(line.placeId).lean())!.address).toBe('Quba, Heydər Əliyev pr. 12')
+
+    const day = localDay(shift.startsAt)
+    expect((await call(factoryAction, request(path, { cookie, form: { intent: 'close', date: day, reason: '' } }), params)).status).toBe(400)
+    expect((await call(factoryAction, request(path, { cookie, form: { intent: 'close', date: '2020-01-01', reason: 'Too late' } }), params)).status).toBe(400)
+    expect(await call(factoryAction, request(path, { cookie, form: { intent: 'close', date: day, reason: 'Sanitary inspection' } }), params)).toMatchObject({ status: 302 })
+    expect((await SlotModel.findById(shift._id).lean())!.status).toBe('cancelled')
+    expect(await OutboxModel.countDocuments({ to: 'quliyeva@example.az', template: 'booking.slotCancelled' })).toBe(1)
+    const page = await call(factoryLoader, request(path, { cookie }), params)
+    expect(page.data.closedDays).toEqual([{ date: day, reason: 'Sanitary inspection' }])
+    expect(await call(factoryAction, request(path, { cookie, form: { intent: 'reopen', date: day } }), params)).toMatchObject({ status: 302 })
+    expect((await PlaceModel.findById(line.placeId).lean())!.closedDays).toEqual([])
+
+    const member = await makeFamilyMember(family._id)
+    expect((await call(factoryLoader, request(path, { cookie: await en(member) }), params)).status).toBe(403)
+    expect((await call(factoryLoader, request('/admin/factories/0123456789abcdef01234567', { cookie }), { placeId: '0123456789abcdef01234567' })).status).toBe(404)
   })
 })

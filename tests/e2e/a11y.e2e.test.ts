@@ -1,7 +1,10 @@
 import path from 'node:path'
 import type { AxeResults, Result } from 'axe-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeT } from '#app/utils/i18n'
 import { loginAsRole, openBrowser, type Browser, type Page } from './browser'
+
+const az = makeT('az')
 
 /**
  * An automated accessibility check (axe-core) of the main pages, on a desktop and on a 360 px
@@ -55,6 +58,15 @@ const PAGES: PageCheck[] = [
   { name: 'factory floor', who: 'admin', path: '/factory/today', phone: true },
   { name: 'factories', who: 'admin', path: '/admin/factories' },
   { name: 'line planning', who: 'admin', path: (page) => firstLink(page, '/admin/factories', '/admin/factories/lines/') },
+  {
+    name: 'factory hours and closed days',
+    who: 'admin',
+    phone: true,
+    path: async (page) => {
+      await page.goto('/admin/factories')
+      return (await page.getByRole('link', { name: az('factory.details.edit') }).first().getAttribute('href'))!
+    },
+  },
   { name: 'lots', who: 'admin', path: '/admin/lots', phone: true },
   { name: 'lot page (quarantined)', who: 'admin', path: (page) => firstLink(page, '/admin/lots?status=quarantined', '/admin/lots/') },
   { name: 'batch and QC record', who: 'admin', path: async (page) => firstLink(page, await firstLink(page, '/admin/lots?status=quarantined', '/admin/lots/'), '/factory/batches/') },
