@@ -39,9 +39,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const slots = await listSlots({ from: zonedToUtc(from, '00:00', ZONE), to: zonedToUtc(to, '00:00', ZONE), kind: 'course', statuses: ['open', 'completed'] })
   const counts: Record<string, number> = {}
+  const fill: Record<string, { taken: number; capacity: number }> = {}
   for (const slot of slots) {
     const key = dayKeyOf(slot.startsAt, ZONE)
     counts[key] = (counts[key] ?? 0) + 1
+    const day = (fill[key] ??= { taken: 0, capacity: 0 })
+    day.taken += slot.confirmed
+    day.capacity += slot.capacity
   }
   return {
     view,
@@ -50,6 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     year,
     month,
     counts,
+    fill,
     items: slots.map((slot) => ({
       id: String(slot._id),
       start: slot.startsAt,
@@ -64,7 +69,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function TrainingCalendarPage() {
   const t = useT()
-  const { view, day, today, year, month, counts, items } = useLoaderData<typeof loader>()
+  const { view, day, today, year, month, counts, fill, items } = useLoaderData<typeof loader>()
   const prev = shiftMonth(year, month, -1)
   const next = shiftMonth(year, month, 1)
   const monthKey = (m: { year: number; month: number }) => `${m.year}-${String(m.month).padStart(2, '0')}-01`
@@ -99,6 +104,7 @@ export default function TrainingCalendarPage() {
           year={year}
           month={month}
           counts={counts}
+          fill={fill}
           today={today}
           hrefFor={(d) => (counts[d] ? `?view=week&day=${d}` : undefined)}
           countLabel={(count) => t('training.calendar.sessions', { count })}

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { makeActiveFamily, makeRun, makeTrainer } from '#tests/factories/training'
+import { SlotModel } from '#models/slot.server'
 import { makeUser } from '#tests/factories/users'
 import { call, request, signedIn } from '#tests/support/requests'
 import { BookingModel } from '#models/booking.server'
 import { issueCertificate } from '#models/certificate.server'
+import { loader as calendarLoader } from './admin.training.calendar'
 import { action as runAction, loader as runLoader } from './family.training.$runId'
 import { loader as verifyLoader } from './certificates.$code'
 import { action as sheetAction, loader as sheetLoader } from './trainer.sessions.$slotId'
@@ -28,6 +30,20 @@ describe('training routes', () => {
     expect(await BookingModel.countDocuments({ 'holder.id': member!.familyId, status: 'confirmed' })).toBe(2)
     const page = await call(runLoader, request(`/family/training/${run._id}`, { cookie }), { runId: String(run._id) })
     expect(page.data.mine.state).toBe('enrolled')
+  })
+
+  it('the month calendar shows how full each day is: places taken out of places offered', async () => {
+    // two sessions on one day: 4 and 6 places, 3 of the first taken
+    const { run } = await makeRun({ capacity: 4, count: 1, daysAhead: 2 })
+    await makeRun({ capacity: 6, count: 1, daysAhead: 2 })
+    const slot = await SlotModel.findOne({ resourceId: run._id }).lean()
+    await SlotModel.updateOne({ _id: slot!._id }, { $set: { confirmed: 3 } })
+    const staff = await makeUser({ roles: ['case_manager'] })
+    const { cookie } = await signedIn(staff._id, { locale: 'en' })
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Baku' }).format(slot!.startsAt)
+    const page = await call(calendarLoader, request(`/admin/training/calendar?view=month&day=${day}`, { cookie }))
+    expect(page.data.counts[day]).toBe(2)
+    expect(page.data.fill[day]).toEqual({ taken: 3, capacity: 10 })
   })
 
   it('a trainer cannot open or mark the attendance sheet of a session that is not theirs', async () => {

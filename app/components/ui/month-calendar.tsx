@@ -11,6 +11,8 @@ export type MonthCalendarProps = {
   counts?: Readonly<Record<DayKey, number>>
   /** Where a day links to (e.g. that day's week view); no link when undefined. */
   hrefFor?: (day: DayKey) => string | undefined
+  /** Places taken and offered per day: drawn as a fill bar under the count. */
+  fill?: Readonly<Record<DayKey, { taken: number; capacity: number }>>
   /** The spoken text of a count ("3 sessions"); defaults to "Count: 3". */
   countLabel?: (count: number) => string
   today?: DayKey
@@ -21,7 +23,7 @@ export type MonthCalendarProps = {
 const MONDAY = '2024-01-01'
 
 /** A month as a table: weekday columns from Monday, each day with its count. */
-export function MonthCalendar({ year, month, counts = {}, hrefFor, countLabel, today, prevHref, nextHref }: MonthCalendarProps) {
+export function MonthCalendar({ year, month, counts = {}, fill = {}, hrefFor, countLabel, today, prevHref, nextHref }: MonthCalendarProps) {
   const t = useT()
   const locale = useLocale()
   const weeks = monthGrid(year, month)
@@ -69,6 +71,8 @@ export function MonthCalendar({ year, month, counts = {}, hrefFor, countLabel, t
             <tr key={week[0].day}>
               {week.map(({ day, inMonth }) => {
                 const count = counts[day] ?? 0
+                const places = inMonth ? fill[day] : undefined
+                const share = places && places.capacity > 0 ? Math.min(1, places.taken / places.capacity) : null
                 const href = inMonth ? hrefFor?.(day) : undefined
                 const content = (
                   <>
@@ -79,6 +83,14 @@ export function MonthCalendar({ year, month, counts = {}, hrefFor, countLabel, t
                       <span className="month-count">
                         <span aria-hidden="true">{count}</span>
                         <span className="visually-hidden">{spoken(count)}</span>
+                      </span>
+                    ) : null}
+                    {places && share !== null ? (
+                      <span className={cx('month-fill', share >= 1 && 'is-full')} data-testid="month-fill">
+                        <span className="month-fill-bar" aria-hidden="true">
+                          <span style={{ width: `${Math.round(share * 100)}%` }} />
+                        </span>
+                        <span className="visually-hidden">{t('ui.calendar.fill', { filled: places.taken, capacity: places.capacity })}</span>
                       </span>
                     ) : null}
                   </>
