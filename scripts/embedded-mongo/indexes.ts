@@ -44,6 +44,19 @@ const SPEC_OPTIONS = new Set([
   'hidden',
 ])
 
+const ON_ARRAY = Symbol('an array on the path')
+
+/** The value at a dotted path when no array lies on the way (ON_ARRAY when one does); undefined when missing. */
+function plainValueAt(doc: Document, parts: readonly string[]): unknown {
+  let v: unknown = doc
+  for (const part of parts) {
+    if (Array.isArray(v)) return ON_ARRAY
+    if (!isPlainObject(v)) return undefined
+    v = v[part]
+  }
+  return Array.isArray(v) ? ON_ARRAY : v
+}
+
 export class Index {
   readonly name: string
   readonly keyPattern: Document
@@ -131,16 +144,8 @@ export class Index {
     const values: unknown[] = []
     let present = false
     for (const f of this.fields) {
-      let v: unknown = doc
-      for (const part of f.parts) {
-        if (Array.isArray(v)) return undefined
-        if (!isPlainObject(v)) {
-          v = undefined
-          break
-        }
-        v = v[part]
-      }
-      if (Array.isArray(v)) return undefined
+      const v = plainValueAt(doc, f.parts)
+      if (v === ON_ARRAY) return undefined
       if (v !== undefined) present = true
       values.push(v === undefined ? null : v)
     }
@@ -208,16 +213,8 @@ export class Index {
     if (this.ordered !== null || this.partial || !this.unique) return undefined
     if (this.isId) return keyOf(doc._id)
     if (this.fields.length !== 1) return undefined
-    let v: unknown = doc
-    for (const part of this.fields[0]!.parts) {
-      if (Array.isArray(v)) return undefined
-      if (!isPlainObject(v)) {
-        v = undefined
-        break
-      }
-      v = v[part]
-    }
-    if (Array.isArray(v)) return undefined
+    const v = plainValueAt(doc, this.fields[0]!.parts)
+    if (v === ON_ARRAY) return undefined
     if (v === undefined && this.sparse) return null
     return keyOf(v === undefined ? null : v)
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { afterEach, expect, inject } from 'vitest'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#scripts/seed/accounts'
 
 export const baseURL = () => inject('baseURL')
@@ -42,6 +42,25 @@ export async function openBrowser({ phone = false, locale = 'az-AZ', bypassCSP =
 }
 
 export type Browser = Awaited<ReturnType<typeof openBrowser>>
+
+/**
+ * The browsers of one test file: the returned `browser()` opens one; after each test all are
+ * closed, and the test fails if any page logged a script error (every page must hydrate and run
+ * without one).
+ */
+export function browsersPerTest() {
+  const opened: Browser[] = []
+  afterEach(async () => {
+    const errors = opened.flatMap((b) => b.errors)
+    await Promise.all(opened.splice(0).map((b) => b.close()))
+    expect(errors, 'errors in the browser').toEqual([])
+  })
+  return async function browser(options?: Parameters<typeof openBrowser>[0]) {
+    const b = await openBrowser(options)
+    opened.push(b)
+    return b
+  }
+}
 
 export function demoEmail(role: (typeof DEMO_ACCOUNTS)[number]['role'], lead = false) {
   const account = DEMO_ACCOUNTS.find((a) => a.role === role && Boolean(a.lead) === lead)

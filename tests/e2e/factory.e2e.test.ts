@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makeT } from '#app/utils/i18n'
 import { addLocalDays, localDay } from '#models/factory-days'
 import { SECOND_DEMO_FAMILY_EMAIL } from '#scripts/seed/training'
-import { loginAs, loginAsRole, openBrowser, type Browser, type Page } from './browser'
+import { browsersPerTest, loginAs, loginAsRole, type Page } from './browser'
 
 const az = makeT('az')
 
-const opened: Browser[] = []
-async function browser(options?: Parameters<typeof openBrowser>[0]) {
-  const b = await openBrowser(options)
-  opened.push(b)
-  return b
-}
-afterEach(async () => {
-  const errors = opened.flatMap((b) => b.errors)
-  await Promise.all(opened.splice(0).map((b) => b.close()))
-  expect(errors, 'errors in the browser').toEqual([])
-})
+const browser = browsersPerTest()
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** A field by the start of its label (kit labels carry a required mark or a unit after the text). */

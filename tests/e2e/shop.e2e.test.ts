@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makeT } from '#app/utils/i18n'
-import { loginAsRole, openBrowser, type Browser, type Page } from './browser'
+import { browsersPerTest, loginAsRole, type Page } from './browser'
 
 const az = makeT('az')
 
-const opened: Browser[] = []
-async function browser(options?: Parameters<typeof openBrowser>[0]) {
-  const b = await openBrowser(options)
-  opened.push(b)
-  return b
-}
-afterEach(async () => {
-  const errors = opened.flatMap((b) => b.errors)
-  await Promise.all(opened.splice(0).map((b) => b.close()))
-  expect(errors, 'errors in the browser').toEqual([])
-})
+const browser = browsersPerTest()
 
 async function hydrated(page: Page) {
   await page.locator('.site-header.has-js').waitFor()
