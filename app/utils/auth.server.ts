@@ -8,7 +8,7 @@ import {
   getAuthSession,
   touchAuthSession,
 } from '#models/auth-session.server'
-import { clearFailures, countFailures, minutesUntilWindowEnds, recordFailure } from '#models/login-attempt.server'
+import { clearFailures, countFailures, minutesUntilBelow, recordFailure } from '#models/login-attempt.server'
 import { getUserById, verifyLogin, type SessionUser } from '#models/user.server'
 import { defineAbilityFor, type Action, type AppAbility, type SubjectName } from './abilities'
 import { getEnv } from './env.server'
@@ -102,7 +102,16 @@ export async function login(request: Request, email: string, password: string): 
   const accountKey = `account:${email.trim().toLowerCase()}`
   const ipKey = `ip:${clientIp(request)}`
   const [accountFailures, ipFailures] = await Promise.all([countFailures([accountKey], window), countFailures([ipKey], window)])
-  if (accountFailures >= max || ipFailures >= max * 4) return { ok: false, reason: 'locked', minutes: minutesUntilWindowEnds(window) }
+  if (accountFailures >= max || ipFailures >= max * 4) {
+    const minutes = await minutesUntilBelow(
+      [
+        { key: accountKey, limit: max },
+        { key: ipKey, limit: max * 4 },
+      ],
+      window,
+    )
+    return { ok: false, reason: 'locked', minutes }
+  }
   const user = await verifyLogin(email, password)
   if (!user || user.status !== 'active') {
     await recordFailure([accountKey, ipKey], window)
