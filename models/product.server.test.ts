@@ -17,6 +17,7 @@ import {
   listProduct,
   listingProblems,
   ProductModel,
+  renameMaker,
   requestProductChanges,
   SEARCH_CANDIDATES,
   searchProducts,
@@ -291,6 +292,18 @@ describe('search', () => {
     expect(stored!.rankKeys.title).toEqual(expect.arrayContaining(['qoz', 'murebbesi', 'walnut', 'jam']))
     expect(stored!.rankKeys.titlePhrases[0]).toBe('qoz murebbesi')
     expect(await getProduct(walnutJam._id)).not.toHaveProperty('rankKeys.title')
+  })
+
+  test('a family that renames itself is found by its new name, no longer by the old one', async () => {
+    const f = await makeFamily({ name: 'Abbasovlar' })
+    const product = await makeCatalogueProduct({ familyId: f._id, makerName: 'Abbasovlar', photo: false })
+    expect((await searchProducts({ q: 'abbasovlar' })).items.map((item) => String(item._id))).toEqual([String(product._id)])
+    expect(await renameMaker(f._id, 'Quliyevlər bağı')).toBe(1)
+    expect((await searchProducts({ q: 'quliyevler' })).items.map((item) => String(item._id))).toEqual([String(product._id)])
+    expect((await searchProducts({ q: 'abbasovlar' })).items).toEqual([])
+    expect((await getProduct(product._id))!.makerName).toBe('Quliyevlər bağı')
+    // the same name again changes nothing
+    expect(await renameMaker(f._id, 'Quliyevlər bağı')).toBe(0)
   })
 
   test('a broad search pages only through the ranked best matches and says how many match in all', async () => {

@@ -807,6 +807,19 @@ export async function refreshSearchKeys(filter: Record<string, unknown> = {}) {
   return count
 }
 
+/**
+ * A family renamed itself: its products carry the new maker name, and their search keys with it
+ * (so the boutique and the staff catalogue find them by the new name at once).
+ */
+export async function renameMaker(familyId: Types.ObjectId | string, makerName: string) {
+  const id = new Types.ObjectId(String(familyId))
+  const changed = await ProductModel.updateMany({ familyId: id, makerName: { $ne: makerName } }, { $set: { makerName } })
+  if (!changed.modifiedCount) return 0
+  const count = await refreshSearchKeys({ familyId: id })
+  shopChanged()
+  return count
+}
+
 /** Families for the staff filter: the active ones, by name. */
 export async function listCatalogueFamilies() {
   const families = await FamilyModel.find({ status: 'active' }).select('name region').sort({ name: 1 }).limit(1000).lean()

@@ -15,6 +15,7 @@ import { IMAGE_TYPES, deleteUploads, maxUploadBytes, readMultipart, storeUploads
 import abadStyles from '#app/styles/abad.css'
 import { ABAD_PRODUCTS } from '#models/application-abad'
 import { addInvitedMember, getFamily, listFamilyAccounts, setMakerPage, setMakerPhoto, updateFamilyProfile } from '#models/family.server'
+import { renameMaker } from '#models/product.server'
 import { createToken } from '#models/token.server'
 import { createUser, DuplicateEmailError, getUserByEmail } from '#models/user.server'
 
@@ -122,6 +123,8 @@ export async function action({ request }: ActionFunctionArgs) {
       const form = parseWith(ProfileSchema, formData, t)
       if (!form.ok) return invalid(form.errors, { intent })
       await updateFamilyProfile(family._id, form.data, actor)
+      // the products show the maker's name and are found by it
+      if (form.data.name !== family.name) await renameMaker(family._id, form.data.name)
       return redirectWithToast('/family/profile', t('family.profile.saved'))
     }
     case 'maker': {
