@@ -266,9 +266,25 @@ async function getSnapshot(): Promise<Snapshot> {
   return snapshot
 }
 
-// a product listed, delisted or repriced, a lot recalled: the index catches up at once, not at its next look
+// a product listed, delisted or repriced, a lot recalled: the index catches up at once, not at its
+// next look. A burst of changes (a bulk delisting) costs one refresh, plus one for what came during it.
+let changedSinceRefresh = false
+let catchingUp = false
 onShopChange(() => {
-  if (snapshot) void refreshShopIndex().catch((error) => console.error('shop index refresh failed:', (error as Error).message))
+  if (!snapshot) return
+  changedSinceRefresh = true
+  if (catchingUp) return
+  catchingUp = true
+  void (async () => {
+    while (changedSinceRefresh) {
+      changedSinceRefresh = false
+      await refreshShopIndex()
+    }
+  })()
+    .catch((error) => console.error('shop index refresh failed:', (error as Error).message))
+    .finally(() => {
+      catchingUp = false
+    })
 })
 
 /** Brings the index up to date now (after a change that must show at once, and in tests). */

@@ -17,7 +17,7 @@ import { issueCertificate, type Certificate, CertificateModel } from './certific
 import { CourseModel, getCourse, type Course } from './course.server'
 import { checkHolder, holderContacts, holderKey, holderNames, type Holder } from './holder.server'
 import { getPlace, PlaceModel, type Place } from './place.server'
-import { createResource, getResource, ResourceModel, type Resource } from './resource.server'
+import { createResource, ResourceModel, type Resource } from './resource.server'
 import { createSlot, SlotModel, type Slot } from './slot.server'
 import { UserModel } from './user.server'
 

@@ -1,8 +1,9 @@
 import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { ProductLotsCard } from '#app/components/product-lots'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
-import { Button, Card, DataTable, DateTime, EmptyState, FormError, Money, PageHeader, StatusBadge, TextArea, TextField, Timeline, useFocusFirstError, type Column } from '#app/components/ui/index'
+import { Button, Card, DateTime, FormError, Money, PageHeader, StatusBadge, TextArea, TextField, Timeline, useFocusFirstError } from '#app/components/ui/index'
 import { asSubject } from '#app/utils/abilities'
 import { auditActionLabel } from '#app/utils/audit-format'
 import { requireAbility, requireUser } from '#app/utils/auth.server'
@@ -140,7 +141,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 type ActionResult = { errors?: Record<string, string>; formError?: string; problems?: string[]; form?: string } | undefined
-type Lot = Awaited<ReturnType<typeof loader>>['lots'][number]
 
 export default function ReviewProductPage() {
   const t = useT()
@@ -149,13 +149,6 @@ export default function ReviewProductPage() {
   const formRef = useFocusFirstError(result?.errors, result?.formError)
   const errorsFor = (form: string) => (result?.form === form ? result.errors : undefined)
   const canList = ['submitted', 'delisted'].includes(product.status)
-  const lotColumns: Column<Lot>[] = [
-    { key: 'code', header: t('catalogue.lot.code'), rowHeader: true, cell: (lot) => lot.code },
-    { key: 'sku', header: t('catalogue.field.sku'), cell: (lot) => lot.sku },
-    { key: 'status', header: t('catalogue.field.status'), cell: (lot) => <StatusBadge status={lot.status} /> },
-    { key: 'available', header: t('catalogue.lot.available'), align: 'end', cell: (lot) => lot.qtyAvailable },
-    { key: 'bestBefore', header: t('catalogue.lot.bestBefore'), cell: (lot) => (lot.bestBefore ? <DateTime value={lot.bestBefore} dateOnly /> : '—') },
-  ]
   return (
     <div className="stack">
       <PageHeader
@@ -336,9 +329,7 @@ export default function ReviewProductPage() {
       </Card>
 
       {product.kind === 'food' ? (
-        <Card title={t('catalogue.lot.title')}>
-          <DataTable caption={t('catalogue.lot.title')} hideCaption columns={lotColumns} rows={lots} rowKey={(lot) => lot._id} empty={<EmptyState title={t('catalogue.lot.none')} />} />
-        </Card>
+        <ProductLotsCard lots={lots} />
       ) : null}
 
       <Card title={t('catalogue.history')}>

@@ -12,7 +12,7 @@ import { ORDER_TONES, type OrderStatus } from '#app/utils/shop'
 import { baseUrlOf } from '#app/utils/shop.server'
 import { getLocale } from '#app/utils/session.server'
 import { redirectWithToast } from '#app/utils/toast.server'
-import { cancelOrder, deliverOrder, getOrderByNumber, markReadyForPickup, packOrder, refundOrder, shipOrder, type DeskResult, type PlacedOrder } from '#models/order.server'
+import { cancelOrder, deliverOrder, getOrderByNumber, markReadyForPickup, packOrder, refundOrder, shipOrder, type DeskResult } from '#models/order.server'
 import { listOrderPaymentEvents } from '#models/payment-event.server'
 import shopStyles from '#app/styles/shop.css'
 

@@ -2,8 +2,9 @@ import { type LinksFunction, data, type ActionFunctionArgs, type LoaderFunctionA
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { ProductForm } from '#app/components/product-form'
 import { ProductPhotos } from '#app/components/product-photos'
+import { ProductLotsCard } from '#app/components/product-lots'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
-import { Button, Card, DataTable, DateTime, EmptyState, FormError, Money, PageHeader, StatusBadge, Timeline, useFocusFirstError, type Column } from '#app/components/ui/index'
+import { Button, Card, FormError, Money, PageHeader, StatusBadge, Timeline, useFocusFirstError } from '#app/components/ui/index'
 import { asSubject } from '#app/utils/abilities'
 import { requireAbility } from '#app/utils/auth.server'
 import { parseProductForm, readArtworkForm, requireFamilyMember, writeRefusal } from '#app/utils/catalogue-forms.server'
@@ -129,7 +130,6 @@ async function addPhoto(request: Request, product: Product, user: { _id: unknown
   return redirectWithToast(`/family/products/${product._id}`, t('catalogue.toast.photoAdded'))
 }
 
-type Lot = Awaited<ReturnType<typeof loader>>['lots'][number]
 
 export default function FamilyProductPage() {
   const t = useT()
@@ -138,14 +138,6 @@ export default function FamilyProductPage() {
   const photoErrors = result?.photoForm ? result.errors : undefined
   const formErrors = result?.photoForm ? undefined : result?.errors
   const submitRef = useFocusFirstError(undefined, result?.problems ? result.formError : null)
-  const lotColumns: Column<Lot>[] = [
-    { key: 'code', header: t('catalogue.lot.code'), rowHeader: true, cell: (lot) => lot.code },
-    { key: 'sku', header: t('catalogue.field.sku'), cell: (lot) => lot.sku },
-    { key: 'status', header: t('catalogue.field.status'), cell: (lot) => <StatusBadge status={lot.status} /> },
-    { key: 'available', header: t('catalogue.lot.available'), align: 'end', cell: (lot) => lot.qtyAvailable },
-    { key: 'reserved', header: t('catalogue.lot.reserved'), align: 'end', cell: (lot) => lot.qtyReserved },
-    { key: 'bestBefore', header: t('catalogue.lot.bestBefore'), cell: (lot) => (lot.bestBefore ? <DateTime value={lot.bestBefore} dateOnly /> : '—') },
-  ]
   return (
     <div className="stack">
       <PageHeader
@@ -212,9 +204,7 @@ export default function FamilyProductPage() {
       )}
 
       {product.kind === 'food' ? (
-        <Card title={t('catalogue.lot.title')}>
-          <DataTable caption={t('catalogue.lot.title')} hideCaption columns={lotColumns} rows={lots} rowKey={(lot) => lot._id} empty={<EmptyState title={t('catalogue.lot.none')} />} />
-        </Card>
+        <ProductLotsCard lots={lots} />
       ) : null}
 
       <Card title={t('catalogue.history')}>

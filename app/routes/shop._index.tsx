@@ -2,7 +2,7 @@ import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs
 import { Form, Link, useLoaderData, useLocation, useNavigation, useSubmit } from '@remix-run/react'
 import { RouteErrorBoundary } from '#app/components/route-error-boundary'
 import { ProductGrid, ShopNav } from '#app/components/shop/shop-parts'
-import { Button, EmptyState, Pager, withParams } from '#app/components/ui/index'
+import { Button, EmptyState, Pager, SelectField, withParams } from '#app/components/ui/index'
 import { getUser } from '#app/utils/auth.server'
 import { formatMoney, makeT, useLocale, useT, type Locale } from '#app/utils/i18n'
 import { cardView, cartCount, regionName, shopCacheHeaders } from '#app/utils/shop.server'
@@ -86,45 +86,30 @@ function Filters({ filters, facets }: Pick<LoaderData, 'filters' | 'facets'>) {
     >
       <h2 className="shop-filters-title">{t('shop.filter.title')}</h2>
       {filters.q ? <input type="hidden" name="q" value={filters.q} /> : null}
-      <div className="field">
-        <label className="field-label" htmlFor="filter-category">
-          {t('shop.filter.category')}
-        </label>
-        <select id="filter-category" name="category" className="input" defaultValue={filters.category}>
-          <option value="">{t('shop.filter.any')}</option>
-          {facets.category.map((entry) => (
-            <option key={entry.value} value={entry.value} disabled={entry.count === 0 && entry.value !== filters.category}>
-              {withCount(t(`shop.category.${entry.value}`), entry.count)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field-label" htmlFor="filter-region">
-          {t('shop.filter.region')}
-        </label>
-        <select id="filter-region" name="region" className="input" defaultValue={filters.region}>
-          <option value="">{t('shop.filter.any')}</option>
-          {facets.region.map((entry) => (
-            <option key={entry.value} value={entry.value} disabled={entry.count === 0 && entry.value !== filters.region}>
-              {withCount(entry.name, entry.count)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field-label" htmlFor="filter-maker">
-          {t('shop.filter.maker')}
-        </label>
-        <select id="filter-maker" name="maker" className="input" defaultValue={filters.maker}>
-          <option value="">{t('shop.filter.any')}</option>
-          {facets.maker.map((entry) => (
-            <option key={entry.value} value={entry.value}>
-              {withCount(entry.name, entry.count)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="filter-category"
+        name="category"
+        label={t('shop.filter.category')}
+        placeholder={t('shop.filter.any')}
+        defaultValue={filters.category}
+        options={facets.category.map((entry) => ({ value: entry.value, label: withCount(t(`shop.category.${entry.value}`), entry.count), disabled: entry.count === 0 && entry.value !== filters.category }))}
+      />
+      <SelectField
+        id="filter-region"
+        name="region"
+        label={t('shop.filter.region')}
+        placeholder={t('shop.filter.any')}
+        defaultValue={filters.region}
+        options={facets.region.map((entry) => ({ value: entry.value, label: withCount(entry.name, entry.count), disabled: entry.count === 0 && entry.value !== filters.region }))}
+      />
+      <SelectField
+        id="filter-maker"
+        name="maker"
+        label={t('shop.filter.maker')}
+        placeholder={t('shop.filter.any')}
+        defaultValue={filters.maker}
+        options={facets.maker.map((entry) => ({ value: entry.value, label: withCount(entry.name, entry.count) }))}
+      />
       <fieldset className="field field-group">
         <legend className="field-label">{t('shop.filter.price')}</legend>
         <div className="price-range">
@@ -148,18 +133,13 @@ function Filters({ filters, facets }: Pick<LoaderData, 'filters' | 'facets'>) {
         <input id="filter-women" type="checkbox" name="women" value="1" defaultChecked={filters.womenLed} />
         <label htmlFor="filter-women">{withCount(t('shop.filter.womenLed'), facets.womenLed)}</label>
       </div>
-      <div className="field">
-        <label className="field-label" htmlFor="filter-sort">
-          {t('shop.sort.label')}
-        </label>
-        <select id="filter-sort" name="sort" className="input" defaultValue={filters.sort}>
-          {SHOP_SORTS.filter((sort) => sort !== 'relevance' || filters.q).map((sort) => (
-            <option key={sort} value={sort}>
-              {t(`shop.sort.${sort}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="filter-sort"
+        name="sort"
+        label={t('shop.sort.label')}
+        defaultValue={filters.sort}
+        options={SHOP_SORTS.filter((sort) => sort !== 'relevance' || filters.q).map((sort) => ({ value: sort, label: t(`shop.sort.${sort}`) }))}
+      />
       <div className="row">
         <Button type="submit" variant="secondary" data-testid="apply-filters">
           {t('shop.filter.apply')}
